@@ -1,0 +1,84 @@
+# The fostering portal. `make run` sets everything up and serves the site; `make test` proves it.
+# `make help` lists every target.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export PORTAL_ENV ?= development
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run worker db-upgrade demo test test-python test-postgres lint format \
+        assets babel-extract babel-update babel-compile babel-check clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+$(BIN)/flask: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+static/dist/app.css: node_modules/.package-lock.json scripts/build-assets.mjs $(wildcard static/src/*.scss)
+	node scripts/build-assets.mjs
+
+assets: static/dist/app.css ## Build CSS and JavaScript from npm packages
+
+translations/.compiled: $(BIN)/flask $(wildcard translations/*/LC_MESSAGES/messages.po)
+	$(BIN)/pybabel compile -q -d translations
+	@touch $@
+
+babel-compile: $(BIN)/flask ## Compile translations
+	$(BIN)/pybabel compile -q -d translations
+
+setup: $(BIN)/flask assets translations/.compiled ## Install everything the portal needs
+
+db-upgrade: setup ## Bring the database schema up to date
+	$(FLASK) db upgrade
+
+demo: db-upgrade ## Load the demo services and accounts if the database is empty
+	$(FLASK) demo load --if-empty
+
+run: demo ## Serve the site and its outbox worker on http://$(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ (mail goes to instance/mail/ unless SMTP_URL is set)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(FLASK) outbox work & \
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+worker: setup ## Run only the outbox worker
+	$(FLASK) outbox work
+
+test: setup lint babel-check ## Run the whole suite (SQLite, then PostgreSQL when TEST_DATABASE_URL is set)
+	PORTAL_ENV=test TEST_DATABASE_URL= $(BIN)/pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \
+	  PORTAL_ENV=test $(BIN)/pytest -m "not browser"; \
+	fi
+
+lint: $(BIN)/flask ## Check code style with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/flask ## Format code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+babel-extract: $(BIN)/flask ## Extract translatable strings to translations/messages.pot
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --project "Fostering portal" -o translations/messages.pot .
+
+babel-update: $(BIN)/flask ## Merge new strings into every language's catalogue
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+babel-check: $(BIN)/flask ## Fail when a shipped language has an untranslated or fuzzy string
+	$(BIN)/python scripts/babel_check.py
+
+clean: ## Remove built files (not the database)
+	rm -rf static/dist translations/.compiled

@@ -1,0 +1,136 @@
+"""Configuration read from the environment; one class per way of running the portal."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = Path(os.environ.get("PORTAL_INSTANCE_PATH", ROOT / "instance"))
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_url(default: str) -> str:
+    url = os.environ.get("DATABASE_URL", default)
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants a driver name.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+class Config:
+    """Settings shared by every environment; production values unless overridden."""
+
+    ENV_NAME = "production"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE / 'portal.sqlite3'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SMTP_URL = os.environ.get("SMTP_URL")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Fostering portal <no-reply@fostering.example>")
+    MAIL_DIRECTORY = str(INSTANCE / "mail")
+    # Absolute address used in emails, which are rendered outside any request.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    REDIS_URL = os.environ.get("REDIS_URL")
+
+    LANGUAGES = ("en", "pl", "ur", "gu")
+    RTL_LANGUAGES = frozenset({"ur", "ar", "fa", "he"})
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Europe/London"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+
+    SESSION_COOKIE_NAME = "portal_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=2)
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    FORCE_HTTPS = True
+    HSTS = True
+
+    # Links sent by email.
+    CONFIRM_EMAIL_HOURS = 72
+    PASSWORD_RESET_MINUTES = 60
+    INVITATION_DAYS = 7
+
+    OUTBOX_BATCH = 20
+    OUTBOX_MAX_ATTEMPTS = 12
+    OUTBOX_POLL_SECONDS = 2.0
+    OUTBOX_LEASE_SECONDS = 300
+
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536  # KiB: 64 MiB, argon2-cffi's default and OWASP's guidance
+    ARGON2_PARALLELISM = 4
+
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    DEMO_DATA = False
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start without the settings production cannot do without."""
+        if not cls.SECRET_KEY:
+            raise RuntimeError("SECRET_KEY must be set outside development and tests.")
+
+
+class DevelopmentConfig(Config):
+    """`make run`: everything on this machine, mail written to files."""
+
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-secret-key")
+    SESSION_COOKIE_SECURE = False
+    FORCE_HTTPS = False
+    HSTS = False
+    DEMO_DATA = True
+
+    @classmethod
+    def check(cls) -> None:
+        """Development runs with defaults."""
+
+
+class TestConfig(Config):
+    """The test suite: a throw-away database, CSRF on as in production."""
+
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SMTP_URL = None
+    SESSION_COOKIE_SECURE = False
+    FORCE_HTTPS = False
+    HSTS = False
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    PUBLIC_URL = "http://localhost"
+    DEMO_DATA = True
+    # Cheap hashing keeps the suite fast; the algorithm (argon2id) is the same.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8192
+    ARGON2_PARALLELISM = 1
+
+    @classmethod
+    def check(cls) -> None:
+        """Tests set everything they need."""
+
+
+class ProductionConfig(Config):
+    """Behind HTTPS, on PostgreSQL, with a real mail server."""
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_environment() -> type[Config]:
+    """The config class named by PORTAL_ENV (production unless told otherwise)."""
+    return CONFIGS[os.environ.get("PORTAL_ENV", "production")]

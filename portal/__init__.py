@@ -1,0 +1,146 @@
+"""The fostering portal: `create_app` builds the Flask application."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask, g
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_class: type[Config]) -> Flask:
+    """Build the app for one configuration."""
+    config_class.check()
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=False,
+    )
+    app.config.from_object(config_class)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _init_template_context(app)
+    _init_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from portal.core.db import render_item
+    from portal.core.errors import init_errors
+    from portal.core.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+    from portal.core.i18n import select_locale
+    from portal.core.security import init_security
+    from portal.core.tenancy import init_tenancy
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_item,
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    WTFormsHelpers(app)
+    init_security(app)
+    init_tenancy(app)
+    init_errors(app)
+
+    # Import every model so metadata (and so migrations) sees all tables.
+    from portal import models  # noqa: F401
+    from portal.accounts.services import load_user
+
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL, a busy timeout and enforced foreign keys for SQLite; nothing for others."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.accounts import bp as accounts_bp
+    from portal.organisation import bp as organisation_bp
+    from portal.pages import bp as pages_bp
+    from portal.staff import bp as staff_bp
+
+    app.register_blueprint(organisation_bp)
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(staff_bp)
+
+
+def _init_template_context(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from portal.core.i18n import LANGUAGE_NAMES, available_languages, text_direction
+    from portal.organisation.services import brand_colours
+
+    app.jinja_env.globals.update(
+        get_locale=get_locale,
+        language_names=LANGUAGE_NAMES,
+        available_languages=available_languages,
+        text_direction=text_direction,
+        brand_colours=brand_colours,
+    )
+
+    app.jinja_env.filters["tel"] = tel_href
+
+    @app.context_processor
+    def current_service():
+        return {"service": getattr(g, "service", None)}
+
+
+def tel_href(phone: str) -> str:
+    """The dialable part of a published number, for `tel:` links ("0116 305 5875 or …")."""
+    first = phone.split(" or ")[0]
+    return "".join(ch for ch in first if ch.isdigit() or ch == "+")
+
+
+def _init_cli(app: Flask) -> None:
+    from portal.core.outbox import outbox_cli
+    from portal.demo.cli import demo_cli
+
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(demo_cli)

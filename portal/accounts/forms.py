@@ -1,0 +1,124 @@
+"""Forms for signing in, registering, resetting a password and accepting an invitation."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from wtforms import PasswordField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
+
+from portal.core.forms import EmailField, PasswordWidget
+
+PASSWORD_MIN = 8
+PASSWORD_MAX = 128
+
+
+def _new_password_field(label):
+    return PasswordField(
+        label,
+        widget=PasswordWidget(),
+        description=_l("Use at least 8 characters. A longer phrase of 3 or 4 words is stronger."),
+        validators=[
+            InputRequired(message=_l("Enter a password")),
+            Length(
+                min=PASSWORD_MIN,
+                message=_l("Password must be %(count)s characters or more", count=PASSWORD_MIN),
+            ),
+            Length(
+                max=PASSWORD_MAX,
+                message=_l("Password must be %(count)s characters or fewer", count=PASSWORD_MAX),
+            ),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def _name_field():
+    return StringField(
+        _l("Full name"),
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message=_l("Enter your full name")),
+            Length(max=200, message=_l("Full name must be 200 characters or fewer")),
+        ],
+        render_kw={"autocomplete": "name", "spellcheck": "false"},
+    )
+
+
+class SignInForm(FlaskForm):
+    """Email and password."""
+
+    email = EmailField(
+        _l("Email address"), validators=[InputRequired(message=_l("Enter your email address"))]
+    )
+    password = PasswordField(
+        _l("Password"),
+        widget=PasswordWidget(),
+        validators=[InputRequired(message=_l("Enter your password"))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField(_l("Sign in"), widget=GovSubmitInput())
+
+
+class RegisterForm(FlaskForm):
+    """A prospective foster carer's new account."""
+
+    name = _name_field()
+    email = EmailField(
+        _l("Email address"),
+        description=_l("We'll send you a link to confirm it."),
+        validators=[InputRequired(message=_l("Enter your email address"))],
+    )
+    password = _new_password_field(_l("Create a password"))
+    submit = SubmitField(_l("Create account"), widget=GovSubmitInput())
+
+
+class ForgotPasswordForm(FlaskForm):
+    """The address to send a reset link to."""
+
+    email = EmailField(
+        _l("Email address"), validators=[InputRequired(message=_l("Enter your email address"))]
+    )
+    submit = SubmitField(_l("Send reset link"), widget=GovSubmitInput())
+
+
+class ResetPasswordForm(FlaskForm):
+    """A new password, from an emailed link."""
+
+    password = _new_password_field(_l("New password"))
+    submit = SubmitField(_l("Save new password"), widget=GovSubmitInput())
+
+
+class AcceptInvitationForm(FlaskForm):
+    """An invited person's name and password."""
+
+    name = _name_field()
+    password = _new_password_field(_l("Create a password"))
+    submit = SubmitField(_l("Create account"), widget=GovSubmitInput())
+
+
+class ChangePasswordForm(FlaskForm):
+    """Current password, then a new one."""
+
+    current_password = PasswordField(
+        _l("Current password"),
+        widget=PasswordWidget(),
+        validators=[InputRequired(message=_l("Enter your current password"))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = _new_password_field(_l("New password"))
+    submit = SubmitField(_l("Change password"), widget=GovSubmitInput())
+
+
+class ResendConfirmationForm(FlaskForm):
+    """The address to send a new confirmation link to."""
+
+    email = EmailField(
+        _l("Email address"), validators=[InputRequired(message=_l("Enter your email address"))]
+    )
+    submit = SubmitField(_l("Send a new link"), widget=GovSubmitInput())
+
+
+class SignOutForm(FlaskForm):
+    """Signing out is a POST, so another site cannot sign anyone out."""
+
+    submit = SubmitField(_l("Sign out"), widget=GovSubmitInput())

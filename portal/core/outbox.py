@@ -1,0 +1,229 @@
+"""Emails leave through an outbox: rows written with the change, delivered by a worker.
+
+A web request never talks to the mail server. `enqueue` renders the message in the
+recipient's language and adds a row to the caller's transaction; `deliver_due` claims rows
+with a conditional UPDATE (so two workers never send the same row at once), sends them, and
+marks them sent. A worker that dies after the server accepted a message but before marking
+it sent leaves the row claimed; once its lease runs out it is sent again (at least once),
+with the same Message-ID so mail systems can recognise the repeat.
+"""
+
+import logging
+import smtplib
+import ssl
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import click
+from flask import current_app, render_template
+from flask.cli import AppGroup
+from flask_babel import force_locale
+from sqlalchemy import or_, select, update
+
+from portal.core.db import utcnow
+from portal.core.extensions import db
+from portal.core.models import OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+
+def enqueue(*, to: str, template: str, locale: str | None, service=None, **context):
+    """Render `emails/<template>` in the recipient's language and add it to the outbox."""
+    locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    context.setdefault("service", service)
+    with force_locale(locale):
+        subject = render_template(f"emails/{template}.subject.txt", **context).strip()
+        body_text = render_template(f"emails/{template}.txt", **context)
+        body_html = render_template(f"emails/{template}.html", **context)
+    from_address = current_app.config["MAIL_FROM"]
+    if service is not None:
+        from_address = f"{service.short_name} <{from_address.rsplit('<', 1)[-1].rstrip('>')}>"
+    message = OutboxMessage(
+        service_id=getattr(service, "id", None),
+        message_id=make_msgid(idstring=uuid.uuid4().hex, domain="fostering-portal"),
+        to_address=to,
+        from_address=from_address,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        locale=locale,
+        template=template,
+        status=OutboxStatus.PENDING,
+        next_attempt_at=utcnow(),
+    )
+    db.session.add(message)
+    return message
+
+
+def build_email(row: OutboxMessage) -> EmailMessage:
+    """The MIME message for an outbox row: plain text with an HTML alternative."""
+    message = EmailMessage()
+    message["Subject"] = row.subject
+    message["From"] = row.from_address
+    message["To"] = row.to_address
+    message["Message-ID"] = row.message_id
+    message["Date"] = format_datetime(row.created_at)
+    message["Content-Language"] = row.locale
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(row.body_text)
+    message.add_alternative(row.body_html, subtype="html")
+    return message
+
+
+@dataclass
+class SmtpTransport:
+    """Sends over SMTP: `smtp://`, `smtp+starttls://` or `smtps://`, optional user:password."""
+
+    url: str
+    timeout: float = 20.0
+
+    def send(self, message: EmailMessage) -> None:
+        parts = urlsplit(self.url)
+        secure = parts.scheme == "smtps"
+        port = parts.port or (465 if secure else 587 if "starttls" in parts.scheme else 25)
+        host = parts.hostname or "localhost"
+        if secure:
+            connection = smtplib.SMTP_SSL(
+                host, port, timeout=self.timeout, context=ssl.create_default_context()
+            )
+        else:
+            connection = smtplib.SMTP(host, port, timeout=self.timeout)
+        with connection as smtp:
+            if parts.scheme == "smtp+starttls":
+                smtp.starttls(context=ssl.create_default_context())
+            if parts.username:
+                smtp.login(unquote(parts.username), unquote(parts.password or ""))
+            smtp.send_message(message)
+
+
+@dataclass
+class DirectoryTransport:
+    """Writes each message to a .eml file, for development without a mail server."""
+
+    directory: Path
+
+    def send(self, message: EmailMessage) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        name = f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
+        (self.directory / name).write_bytes(bytes(message))
+
+
+def transport_from_config(config) -> SmtpTransport | DirectoryTransport:
+    """SMTP when SMTP_URL is set; otherwise files, which only development allows."""
+    if config.get("SMTP_URL"):
+        return SmtpTransport(config["SMTP_URL"])
+    if config.get("ENV_NAME") == "production":
+        raise RuntimeError("SMTP_URL must be set in production.")
+    return DirectoryTransport(Path(config["MAIL_DIRECTORY"]))
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait before the next try: 30 s, 1 min, 2 min … capped at 1 hour."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def _claim(row_id: int, token: str, now: datetime, lease: timedelta) -> bool:
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == row_id,
+            or_(
+                (OutboxMessage.status == OutboxStatus.PENDING)
+                & (OutboxMessage.next_attempt_at <= now),
+                (OutboxMessage.status == OutboxStatus.SENDING)
+                & (OutboxMessage.claimed_at < now - lease),
+            ),
+        )
+        .values(
+            status=OutboxStatus.SENDING,
+            claim_token=token,
+            claimed_at=now,
+            attempts=OutboxMessage.attempts + 1,
+        )
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def deliver_due(transport, *, now: datetime | None = None, batch: int | None = None) -> int:
+    """Send every message that is due; returns how many were sent."""
+    config = current_app.config
+    now = now or utcnow()
+    lease = timedelta(seconds=config["OUTBOX_LEASE_SECONDS"])
+    batch = batch or config["OUTBOX_BATCH"]
+    due_ids = db.session.scalars(
+        select(OutboxMessage.id)
+        .where(
+            or_(
+                (OutboxMessage.status == OutboxStatus.PENDING)
+                & (OutboxMessage.next_attempt_at <= now),
+                (OutboxMessage.status == OutboxStatus.SENDING)
+                & (OutboxMessage.claimed_at < now - lease),
+            )
+        )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(batch)
+    ).all()
+    db.session.rollback()
+    sent = 0
+    for row_id in due_ids:
+        token = uuid.uuid4().hex
+        if not _claim(row_id, token, now, lease):
+            continue  # another worker has it
+        row = db.session.get(OutboxMessage, row_id)
+        try:
+            transport.send(build_email(row))
+        except (OSError, smtplib.SMTPException) as error:
+            failed = row.attempts >= config["OUTBOX_MAX_ATTEMPTS"]
+            db.session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row_id, OutboxMessage.claim_token == token)
+                .values(
+                    status=OutboxStatus.FAILED if failed else OutboxStatus.PENDING,
+                    next_attempt_at=now + backoff(row.attempts),
+                    last_error=f"{type(error).__name__}: {error}"[:2000],
+                    claim_token=None,
+                )
+            )
+            db.session.commit()
+            log.warning("outbox: message %s not sent (%s)", row_id, type(error).__name__)
+            continue
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id, OutboxMessage.claim_token == token)
+            .values(status=OutboxStatus.SENT, sent_at=utcnow(), last_error=None)
+        )
+        db.session.commit()
+        sent += 1
+    return sent
+
+
+outbox_cli = AppGroup("outbox", help="Deliver the emails waiting in the outbox.")
+
+
+@outbox_cli.command("work")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
+def work_command(once: bool) -> None:
+    """Deliver due emails, polling until stopped."""
+    transport = transport_from_config(current_app.config)
+    poll = current_app.config["OUTBOX_POLL_SECONDS"]
+    click.echo(f"outbox: delivering with {type(transport).__name__}")
+    while True:
+        try:
+            sent = deliver_due(transport)
+        except Exception:  # the database may be restarting; keep the worker alive
+            db.session.rollback()
+            log.exception("outbox: delivery round failed")
+            sent = 0
+        if sent:
+            click.echo(f"outbox: sent {sent}")
+        if once:
+            return
+        time.sleep(poll)

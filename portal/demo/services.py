@@ -1,0 +1,112 @@
+"""Demo data: the two seed services and an invented account for each role."""
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from portal.accounts.models import CarerType, Role, User, UserRole
+from portal.accounts.services import hash_password
+from portal.core.db import utcnow
+from portal.core.extensions import db
+from portal.demo.facts import SERVICES
+from portal.organisation.models import FosteringService, Locality, Team, Venue
+
+DEMO_PASSWORD = "fostering-demo"  # noqa: S105 - published in the README, demo data only
+
+# (local part of the address, display name, roles, carer type)
+DEMO_ACCOUNTS: list[tuple[str, str, tuple[Role, ...], CarerType | None]] = [
+    ("applicant", "Alex Applicant", (Role.PROSPECTIVE_CARER,), None),
+    ("carer", "Casey Carer", (Role.APPROVED_CARER,), CarerType.MAINSTREAM),
+    ("kinship-carer", "Kim Kinship", (Role.APPROVED_CARER,), CarerType.FAMILY_AND_FRIENDS),
+    ("short-break-carer", "Sam Shortbreak", (Role.APPROVED_CARER,), CarerType.SHORT_BREAK),
+    ("young-person", "Jordan", (Role.YOUNG_PERSON,), None),
+    ("recruitment", "Robin Recruitment", (Role.RECRUITMENT,), None),
+    ("initial-visitor", "Ira Visitor", (Role.INITIAL_VISITOR,), None),
+    ("assessing-social-worker", "Ash Assessor", (Role.ASSESSING_SOCIAL_WORKER,), None),
+    ("supervising-social-worker", "Sky Supervisor", (Role.SUPERVISING_SOCIAL_WORKER,), None),
+    ("training", "Tay Training", (Role.TRAINING_COORDINATOR,), None),
+    ("childrens-rights", "Charlie Rights", (Role.CHILDRENS_RIGHTS_OFFICER,), None),
+    ("complaints", "Cam Complaints", (Role.COMPLAINTS_MANAGER,), None),
+    ("manager", "Morgan Manager", (Role.SERVICE_MANAGER,), None),
+]
+
+_SERVICE_FIELDS = [
+    "slug",
+    "name",
+    "council_name",
+    "short_name",
+    "brand_colour",
+    "website_url",
+    "address",
+    "summary",
+    "fostering_phone",
+    "fostering_email",
+    "childrens_rights_phone",
+    "childrens_rights_email",
+    "complaints_phone",
+    "complaints_email",
+    "corporate_parenting_phone",
+    "corporate_parenting_email",
+    "out_of_hours_phone",
+    "registered_manager_name",
+    "registered_manager_phone",
+    "registered_manager_email",
+    "childrens_commissioner_phone",
+    "childrens_commissioner_email",
+    "childrens_commissioner_website",
+    "ofsted_phone",
+    "ofsted_email",
+    "ofsted_address",
+]
+
+
+def build_service(facts: dict) -> FosteringService:
+    """A service with its venues, localities and teams from a facts dict."""
+    service = FosteringService(**{field: facts[field] for field in _SERVICE_FIELDS})
+    service.venues = [
+        Venue(
+            name=v["name"],
+            address=v["address"],
+            postcode=v["postcode"],
+            parking=v["parking"],
+            is_online=v["online"],
+        )
+        for v in facts["venues"]
+    ]
+    service.localities = [
+        Locality(name=x["name"], description=x["description"]) for x in facts["localities"]
+    ]
+    service.teams = [Team(name=x["name"], description=x["description"]) for x in facts["teams"]]
+    return service
+
+
+def demo_users(service: FosteringService, password_hash: str) -> list[User]:
+    """One invented account per demo role, all with the demo password."""
+    now = utcnow()
+    return [
+        User(
+            service=service,
+            email=f"{local}@{service.slug}.demo",
+            name=name,
+            password_hash=password_hash,
+            email_confirmed_at=now,
+            carer_type=carer_type,
+            locale="en",
+            role_rows=[UserRole(role=role) for role in roles],
+        )
+        for local, name, roles, carer_type in DEMO_ACCOUNTS
+    ]
+
+
+def load_demo_data(*, only_if_empty: bool = True) -> bool:
+    """Create the seed services and demo accounts; False when there was data already."""
+    if not current_app.config.get("DEMO_DATA"):
+        raise RuntimeError("Demo data is not allowed in this environment.")
+    if only_if_empty and db.session.scalar(select(func.count(FosteringService.id))):
+        return False
+    password_hash = hash_password(DEMO_PASSWORD)
+    for facts in SERVICES:
+        service = build_service(facts)
+        db.session.add(service)
+        db.session.add_all(demo_users(service, password_hash))
+    db.session.commit()
+    return True

@@ -1,0 +1,115 @@
+"""A fostering service and the places, areas and teams it is organised in."""
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.core.db import utcnow
+from portal.core.extensions import db
+
+
+class FosteringService(db.Model):
+    """One council's fostering service; every service-owned record points here."""
+
+    __tablename__ = "fostering_service"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    council_name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str] = mapped_column(String(100))
+    brand_colour: Mapped[str] = mapped_column(String(7), default="#1d70b8")
+    website_url: Mapped[str] = mapped_column(String(300), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+    fostering_phone: Mapped[str] = mapped_column(String(60), default="")
+    fostering_email: Mapped[str] = mapped_column(String(254), default="")
+    childrens_rights_phone: Mapped[str] = mapped_column(String(60), default="")
+    childrens_rights_email: Mapped[str] = mapped_column(String(254), default="")
+    complaints_phone: Mapped[str] = mapped_column(String(60), default="")
+    complaints_email: Mapped[str] = mapped_column(String(254), default="")
+    corporate_parenting_phone: Mapped[str] = mapped_column(String(60), default="")
+    corporate_parenting_email: Mapped[str] = mapped_column(String(254), default="")
+    out_of_hours_phone: Mapped[str] = mapped_column(String(60), default="")
+    registered_manager_name: Mapped[str] = mapped_column(String(200), default="")
+    registered_manager_phone: Mapped[str] = mapped_column(String(60), default="")
+    registered_manager_email: Mapped[str] = mapped_column(String(254), default="")
+    childrens_commissioner_phone: Mapped[str] = mapped_column(String(60), default="")
+    childrens_commissioner_email: Mapped[str] = mapped_column(String(254), default="")
+    childrens_commissioner_website: Mapped[str] = mapped_column(String(300), default="")
+    ofsted_phone: Mapped[str] = mapped_column(String(60), default="")
+    ofsted_email: Mapped[str] = mapped_column(String(254), default="")
+    ofsted_address: Mapped[str] = mapped_column(Text, default="")
+
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    venues: Mapped[list["Venue"]] = relationship(
+        back_populates="service", order_by="Venue.name", cascade="all, delete-orphan"
+    )
+    localities: Mapped[list["Locality"]] = relationship(
+        back_populates="service", order_by="Locality.name", cascade="all, delete-orphan"
+    )
+    teams: Mapped[list["Team"]] = relationship(
+        back_populates="service", order_by="Team.name", cascade="all, delete-orphan"
+    )
+
+    @property
+    def main_phone(self) -> str:
+        """The number to show when nothing more specific is known."""
+        return self.fostering_phone or self.registered_manager_phone
+
+    @property
+    def childrens_rights_contact_phone(self) -> str:
+        """Children's Rights, or the fostering team when the service lists none."""
+        return self.childrens_rights_phone or self.main_phone
+
+    def __repr__(self) -> str:
+        return f"<FosteringService {self.slug}>"
+
+
+class Venue(db.Model):
+    """A place the service meets people: an office, a training room, or online."""
+
+    __tablename__ = "venue"
+    __table_args__ = (UniqueConstraint("service_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("fostering_service.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(Text, default="")
+    postcode: Mapped[str] = mapped_column(String(10), default="")
+    parking: Mapped[str] = mapped_column(Text, default="")
+    is_online: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    service: Mapped[FosteringService] = relationship(back_populates="venues")
+
+
+class Locality(db.Model):
+    """An area the service is organised in (a district or a support team's patch)."""
+
+    __tablename__ = "locality"
+    __table_args__ = (UniqueConstraint("service_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("fostering_service.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    service: Mapped[FosteringService] = relationship(back_populates="localities")
+
+
+class Team(db.Model):
+    """A team within the service, such as recruitment or supervising social workers."""
+
+    __tablename__ = "team"
+    __table_args__ = (UniqueConstraint("service_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("fostering_service.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    service: Mapped[FosteringService] = relationship(back_populates="teams")
