@@ -1,7 +1,6 @@
 """Security headers: a CSP with no inline script or style, HSTS, and friends."""
 
 from flask import Flask
-
 from flask_talisman import Talisman
 
 CONTENT_SECURITY_POLICY = {

@@ -1,0 +1,106 @@
+"""A service's public pages, the footer's pages and choosing a language."""
+
+import pytest
+
+from portal.accounts.models import Role, User
+from portal.core.extensions import db
+
+PUBLIC_PAGES = [
+    "/{slug}/",
+    "/{slug}/thinking-about-fostering",
+    "/{slug}/foster-carers",
+    "/{slug}/young-people",
+    "/{slug}/contact",
+    "/{slug}/accessibility",
+    "/{slug}/privacy",
+    "/{slug}/cookies",
+]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_every_public_page_renders_for_both_services(
+    client_request, leicestershire, lancashire, path
+):
+    for service in (leicestershire, lancashire):
+        page = client_request.get(path.format(slug=service.slug))
+        assert page.h1
+        assert page.title.endswith(service.short_name)
+        footer = page.soup.select_one("footer").get_text(" ", strip=True)
+        for link in ("Accessibility statement", "Privacy notice", "Cookies"):
+            assert link in footer
+        # No empty contact links where a service publishes nothing.
+        for anchor in page.soup.select("a[href^='tel:'], a[href^='mailto:']"):
+            assert anchor["href"] not in {"tel:", "mailto:"}
+
+
+@pytest.mark.parametrize("path", ["/accessibility", "/privacy", "/cookies"])
+def test_footer_pages_work_outside_any_service(client_request, leicestershire, path):
+    page = client_request.get(path)
+    assert page.h1
+
+
+def test_the_contact_page_lists_what_the_service_publishes(client_request, leicestershire):
+    page = client_request.get("/leicestershire/contact")
+    text = page.text()
+    for fact in (
+        leicestershire.childrens_rights_email,
+        leicestershire.complaints_phone,
+        leicestershire.corporate_parenting_email,
+        leicestershire.ofsted_phone,
+        leicestershire.childrens_commissioner_phone,
+    ):
+        assert fact in text
+
+
+def test_the_young_peoples_page_has_help_now_and_an_exit(client_request, lancashire):
+    page = client_request.get("/lancashire/young-people")
+    assert page.soup.select_one(".govuk-exit-this-page") is not None
+    text = page.text()
+    assert "999" in text
+    assert "0800 1111" in text
+    assert lancashire.main_phone in text
+
+
+def test_the_cookies_page_names_the_only_cookie(client_request, leicestershire, client):
+    page = client_request.get("/leicestershire/cookies")
+    assert "portal_session" in page.text()
+    response = client.get("/leicestershire/")
+    assert "portal_session=" in response.headers["Set-Cookie"]
+
+
+def test_choosing_a_language_changes_the_page_and_is_remembered(
+    client, client_request, leicestershire
+):
+    response = client.get("/language/ur?next=/leicestershire/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/leicestershire/"
+    page = client_request.get("/leicestershire/")
+    html = page.soup.find("html")
+    assert html["lang"] == "ur"
+    assert html["dir"] == "rtl"
+    current = page.soup.select_one(".app-language-switcher__current")
+    assert current["lang"] == "ur"
+    links = {
+        a["lang"]: a.get_text(strip=True) for a in page.soup.select(".app-language-switcher a")
+    }
+    assert links == {"en": "English", "pl": "Polski", "gu": "ગુજરાતી"}
+
+
+def test_the_browser_language_is_used_until_the_person_chooses(client_request, leicestershire):
+    page = client_request.get("/leicestershire/", headers={"Accept-Language": "pl,en;q=0.5"})
+    assert page.soup.find("html")["lang"] == "pl"
+    assert page.soup.find("html")["dir"] == "ltr"
+    page = client_request.get("/leicestershire/", headers={"Accept-Language": "fr"})
+    assert page.soup.find("html")["lang"] == "en"
+
+
+def test_a_signed_in_persons_choice_is_saved_for_their_emails(client, login_as):
+    user = login_as(Role.APPROVED_CARER)
+    client.get("/language/gu?next=/leicestershire/account")
+    assert db.session.get(User, user.id).locale == "gu"
+
+
+def test_the_language_switch_refuses_unknown_languages_and_other_sites(client, leicestershire):
+    assert client.get("/language/xx").status_code == 404
+    response = client.get("/language/pl?next=https://evil.example/")
+    assert response.headers["Location"] == "/"
