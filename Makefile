@@ -32,11 +32,11 @@ static/dist/app.css: node_modules/.package-lock.json scripts/build-assets.mjs $(
 assets: static/dist/app.css ## Build CSS and JavaScript from npm packages
 
 translations/.compiled: $(BIN)/flask $(wildcard translations/*/LC_MESSAGES/messages.po)
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel compile -d translations --statistics
 	@touch $@
 
 babel-compile: $(BIN)/flask ## Compile translations
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel compile -d translations --statistics
 
 setup: $(BIN)/flask assets translations/.compiled ## Install everything the portal needs
 
