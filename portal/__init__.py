@@ -1,6 +1,5 @@
 """The fostering portal: `create_app` builds the Flask application."""
 
-import logging
 from pathlib import Path
 
 from flask import Flask, g
@@ -26,7 +25,6 @@ def create_app(config_class: type[Config]) -> Flask:
     )
     app.config.from_object(config_class)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.INFO)
 
     app.jinja_loader = ChoiceLoader(
         [
