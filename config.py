@@ -38,6 +38,9 @@ class Config:
     # Absolute address used in emails, which are rendered outside any request.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
     REDIS_URL = os.environ.get("REDIS_URL")
+    # How many proxies (e.g. nginx) sit in front of the app and set X-Forwarded-* headers.
+    # Leave 0 when clients connect directly, or they could forge their address.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
     LANGUAGES = ("en", "pl", "ur", "gu")
     RTL_LANGUAGES = frozenset({"ur", "ar", "fa", "he"})
@@ -69,6 +72,8 @@ class Config:
     ARGON2_MEMORY_COST = 65536  # KiB: 64 MiB, argon2-cffi's default and OWASP's guidance
     ARGON2_PARALLELISM = 4
 
+    # Sign-in, registration, reset and code entry, per client address.
+    AUTH_ATTEMPTS_LIMIT = "10 per 5 minutes"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     DEMO_DATA = False
@@ -106,7 +111,9 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     FORCE_HTTPS = False
     HSTS = False
-    RATELIMIT_ENABLED = False
+    # Flask-Limiter keeps one state for every app in a process, so limits stay on in tests
+    # (one test lowers them back to production's) rather than being switched per app.
+    AUTH_ATTEMPTS_LIMIT = "1000 per minute"
     RATELIMIT_STORAGE_URI = "memory://"
     PUBLIC_URL = "http://localhost"
     DEMO_DATA = True

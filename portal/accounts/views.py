@@ -1,6 +1,6 @@
 """Thin routes for accounts: form in, one service call, flash, redirect."""
 
-from flask import flash, g, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,7 +21,10 @@ from portal.core.access import signed_in
 from portal.core.extensions import limiter
 from portal.core.urls import safe_next
 
-ATTEMPTS = "10 per 5 minutes"
+
+def attempts_limit() -> str:
+    """The limit on attempts per client, from the configuration."""
+    return current_app.config["AUTH_ATTEMPTS_LIMIT"]
 
 
 def _home_for(user) -> str:
@@ -31,7 +34,7 @@ def _home_for(user) -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(ATTEMPTS, methods=["POST"])
+@limiter.limit(attempts_limit, methods=["POST"])
 def sign_in():
     """Sign in with email and password."""
     form = SignInForm()
@@ -59,7 +62,7 @@ def sign_out():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(ATTEMPTS, methods=["POST"])
+@limiter.limit(attempts_limit, methods=["POST"])
 def register():
     """A prospective foster carer creates an account."""
     form = RegisterForm()
@@ -93,7 +96,7 @@ def confirm_email(token: str):
 
 
 @bp.route("/confirm-email", methods=["GET", "POST"])
-@limiter.limit(ATTEMPTS, methods=["POST"])
+@limiter.limit(attempts_limit, methods=["POST"])
 def confirm_email_needed():
     """Ask for a new confirmation link."""
     form = ResendConfirmationForm()
@@ -105,7 +108,7 @@ def confirm_email_needed():
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
-@limiter.limit(ATTEMPTS, methods=["POST"])
+@limiter.limit(attempts_limit, methods=["POST"])
 def forgot_password():
     """Ask for a password reset link."""
     form = ForgotPasswordForm()
@@ -123,7 +126,7 @@ def reset_link_sent():
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
-@limiter.limit(ATTEMPTS, methods=["POST"])
+@limiter.limit(attempts_limit, methods=["POST"])
 def reset_password(token: str):
     """Choose a new password from the emailed link."""
     if services.find_token(g.service, token, TokenPurpose.RESET_PASSWORD) is None:
@@ -138,7 +141,7 @@ def reset_password(token: str):
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
-@limiter.limit(ATTEMPTS, methods=["POST"])
+@limiter.limit(attempts_limit, methods=["POST"])
 def accept_invitation(token: str):
     """An invited person sets up their account."""
     invitation = services.find_token(g.service, token, TokenPurpose.INVITATION)
@@ -174,7 +177,7 @@ def your_account():
 
 @bp.route("/account/change-password", methods=["GET", "POST"])
 @signed_in
-@limiter.limit(ATTEMPTS, methods=["POST"])
+@limiter.limit(attempts_limit, methods=["POST"])
 def change_password():
     """Change the password; every other session ends."""
     form = ChangePasswordForm()

@@ -186,3 +186,37 @@ def test_migrations_produce_exactly_the_models_schema(app, tmp_path, database_ur
             differences = compare_metadata(context, db.metadata)
         db.engine.dispose()
     assert differences == []
+
+
+def test_sign_in_attempts_are_limited_per_client(database_url, leicestershire):
+    """The eleventh attempt in five minutes gets the 'too many attempts' page."""
+    from portal.core.extensions import limiter
+    from tests.conftest import ClientRequest
+
+    class Limited(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        AUTH_ATTEMPTS_LIMIT = Config.AUTH_ATTEMPTS_LIMIT
+
+    client_request = ClientRequest(create_app(Limited).test_client())
+    data = {"email": "someone@example.org", "password": "wrong password"}
+    limiter.reset()
+    try:
+        for _ in range(10):
+            client_request.post_form("/leicestershire/sign-in", data, expected_status=200)
+        page = client_request.post_form("/leicestershire/sign-in", data, expected_status=429)
+    finally:
+        limiter.reset()
+    assert page.h1 == "Too many attempts"
+    assert leicestershire.main_phone in page.text()
+
+
+def test_behind_a_proxy_the_forwarded_scheme_and_address_are_trusted(tmp_path):
+    class Proxied(TestConfig):
+        PROXY_COUNT = 1
+        FORCE_HTTPS = True
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'p.db'}"
+
+    client = create_app(Proxied).test_client()
+    favicon = "/static/images/favicon.svg"
+    assert client.get(favicon, headers={"X-Forwarded-Proto": "https"}).status_code == 200
+    assert client.get(favicon).status_code == 302
