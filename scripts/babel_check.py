@@ -22,7 +22,6 @@ def extract(target: Path) -> None:
         [
             str(Path(sys.executable).parent / "pybabel"),
             "extract",
-            "-q",
             "-F",
             "babel.cfg",
             "-k",
@@ -37,6 +36,7 @@ def extract(target: Path) -> None:
         ],
         cwd=ROOT,
         check=True,
+        capture_output=True,
     )
 
 

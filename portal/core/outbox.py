@@ -69,10 +69,11 @@ def build_email(row: OutboxMessage) -> EmailMessage:
     message["To"] = row.to_address
     message["Message-ID"] = row.message_id
     message["Date"] = format_datetime(row.created_at)
-    message["Content-Language"] = row.locale
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(row.body_text)
     message.add_alternative(row.body_html, subtype="html")
+    # After the bodies: set_content() drops Content-* headers already on the message.
+    message["Content-Language"] = row.locale
     return message
 
 

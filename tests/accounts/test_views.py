@@ -289,3 +289,16 @@ def test_an_invited_person_sets_up_their_account(
     assert user.carer_type == CarerType.FAMILY_AND_FRIENDS
     assert user.invited_by_id == manager.id
     assert client_request.get(link, expected_status=404).h1 == "This link does not work"
+
+
+def test_emails_are_written_in_the_recipients_language(
+    client_request, leicestershire, make_user, smtp_server
+):
+    user = make_user(leicestershire, locale="pl")
+    client_request.post_form("/leicestershire/forgot-password", {"email": user.email})
+    [message] = smtp_server.deliver()
+    assert message["Content-Language"] == "pl"
+    assert message["Subject"] != "Reset your password"
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert "reset-password/" in body
+    assert "We received a request" not in body

@@ -150,6 +150,25 @@ def test_every_foundation_page_has_no_axe_violations(
     print(f"axe-core: {checked} pages checked at {viewport['width']}px, 0 violations")
 
 
+def test_every_foundation_page_reflows_at_320px_in_every_language(
+    new_page, leicestershire, make_user, smtp_server
+):
+    """No sideways scrolling on a 320 px screen (WCAG 1.4.10), whatever the language."""
+    anonymous, _ = _pages_to_check(leicestershire, make_user, smtp_server)
+    page = new_page(viewport={"width": 320, "height": 640})
+    too_wide = []
+    for language in ("en", "pl", "ur", "gu"):
+        page.goto(f"/language/{language}?next=/")
+        for path in anonymous:
+            page.goto(path)
+            fits = page.evaluate(
+                "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+            )
+            if not fits:
+                too_wide.append(f"{language} {path}")
+    assert too_wide == [], "\n".join(too_wide)
+
+
 def test_the_csp_blocks_inline_script_and_pages_log_no_errors(new_page, leicestershire):
     page = new_page(viewport=DESKTOP)
     response = page.goto("/leicestershire/")

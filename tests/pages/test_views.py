@@ -104,3 +104,17 @@ def test_the_language_switch_refuses_unknown_languages_and_other_sites(client, l
     assert client.get("/language/xx").status_code == 404
     response = client.get("/language/pl?next=https://evil.example/")
     assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("language", ["pl", "ur", "gu"])
+def test_each_shipped_language_translates_the_pages(
+    client, client_request, leicestershire, language
+):
+    client.get(f"/language/{language}")
+    for path in ("/leicestershire/", "/leicestershire/sign-in", "/leicestershire/no-such-page"):
+        page = client_request.get(path, expected_status=404 if "no-such" in path else 200)
+        english = {"Choose what fits you", "Sign in", "Page not found"}
+        assert page.soup.find("html")["lang"] == language
+        assert not english & {h.get_text(strip=True) for h in page.soup.select("h1, h2")}
+    skip = client_request.get("/leicestershire/").soup.select_one(".govuk-skip-link")
+    assert skip.get_text(strip=True) != "Skip to main content"
