@@ -316,3 +316,27 @@ def links_in(message: EmailMessage) -> list[str]:
 def path_of(url: str) -> str:
     """The path (and query) of an absolute URL, for the test client."""
     return re.sub(r"^https?://[^/]+", "", url)
+
+
+@pytest.fixture
+def count_queries():
+    """Count the SQL statements run inside a `with count_queries() as counted:` block."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting():
+        counted = {"n": 0}
+
+        def before(*args, **kwargs):
+            counted["n"] += 1
+
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield counted
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return counting

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 14:28:49.987430
+Create Date: 2026-11-23 14:46:23.855474
 
 """
 from alembic import op
@@ -28,6 +28,7 @@ def upgrade():
     sa.Column('website_url', sa.String(length=300), nullable=False),
     sa.Column('address', sa.Text(), nullable=False),
     sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('key_numbers', sa.JSON(), nullable=False),
     sa.Column('fostering_phone', sa.String(length=60), nullable=False),
     sa.Column('fostering_email', sa.String(length=254), nullable=False),
     sa.Column('childrens_rights_phone', sa.String(length=60), nullable=False),

@@ -223,6 +223,8 @@ def work_command(once: bool) -> None:
             db.session.rollback()
             log.exception("outbox: delivery round failed")
             sent = 0
+        finally:
+            db.session.remove()  # a fresh session each round keeps memory flat
         if sent:
             click.echo(f"outbox: sent {sent}")
         if once:

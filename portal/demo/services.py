@@ -62,6 +62,7 @@ _SERVICE_FIELDS = [
 def build_service(facts: dict) -> FosteringService:
     """A service with its venues, localities and teams from a facts dict."""
     service = FosteringService(**{field: facts[field] for field in _SERVICE_FIELDS})
+    service.key_numbers = [{"label": n["label"], "value": n["value"]} for n in facts["numbers"]]
     service.venues = [
         Venue(
             name=v["name"],

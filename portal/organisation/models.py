@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db import utcnow
@@ -23,6 +23,8 @@ class FosteringService(db.Model):
     website_url: Mapped[str] = mapped_column(String(300), default="")
     address: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[str] = mapped_column(Text, default="")
+    # Figures from the Statement of Purpose, as [{"label": ..., "value": ...}, ...].
+    key_numbers: Mapped[list] = mapped_column(JSON, default=list)
 
     fostering_phone: Mapped[str] = mapped_column(String(60), default="")
     fostering_email: Mapped[str] = mapped_column(String(254), default="")

@@ -114,3 +114,20 @@ def test_invitations_list_only_this_services_people(
     page = client_request.get("/leicestershire/staff/invitations")
     assert "Lancashire Invitee" not in page.text()
     assert "No one has been invited yet." in page.text()
+
+
+def test_the_invitations_page_runs_the_same_queries_for_5_or_40_people(
+    client, login_as, make_user, count_queries
+):
+    manager = login_as(Role.SERVICE_MANAGER)
+    counts = []
+    for total in (5, 40):
+        while (
+            len(db.session.scalars(select(User).where(User.invited_by_id.is_not(None))).all())
+            < total
+        ):
+            make_user(manager.service, Role.APPROVED_CARER, invited_by_id=manager.id)
+        with count_queries() as counted:
+            assert client.get("/leicestershire/staff/invitations").status_code == 200
+        counts.append(counted["n"])
+    assert 0 < counts[0] == counts[1]
