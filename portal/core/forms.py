@@ -39,7 +39,12 @@ class EmailField(StringField):
                 check_deliverability=False,
             ),
         ]
-        render_kw = {"type": "email", "autocomplete": "email", "spellcheck": "false"}
+        render_kw = {
+            "type": "email",
+            "autocomplete": "email",
+            "spellcheck": "false",
+            "params": {"classes": "govuk-!-width-full"},
+        }
         render_kw.update(kwargs.pop("render_kw", {}) or {})
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
 

@@ -31,6 +31,8 @@ def test_every_public_page_renders_for_both_services(
         # No empty contact links where a service publishes nothing.
         for anchor in page.soup.select("a[href^='tel:'], a[href^='mailto:']"):
             assert anchor["href"] not in {"tel:", "mailto:"}
+        for anchor in page.soup.select("a"):
+            assert anchor.get_text(strip=True), f"a link with no text: {anchor}"
 
 
 @pytest.mark.parametrize("path", ["/accessibility", "/privacy", "/cookies"])
