@@ -1,0 +1,1 @@
+"""Initial visit models (filled in by the initial visits feature)."""

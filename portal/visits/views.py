@@ -1,0 +1,1 @@
+"""Initial visit routes (filled in by the initial visits feature)."""

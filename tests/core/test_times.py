@@ -1,0 +1,26 @@
+"""UK local time and working days in England."""
+
+from datetime import UTC, date, datetime, time
+
+from portal.core.times import london_to_utc, to_london
+from portal.core.working_days import add_working_days, is_working_day, working_days_between
+
+
+def test_uk_wall_clock_times_are_stored_as_utc_across_the_clock_change():
+    assert london_to_utc(date(2026, 7, 1), time(18, 30)) == datetime(2026, 7, 1, 17, 30, tzinfo=UTC)
+    assert london_to_utc(date(2026, 12, 1), time(18, 30)) == datetime(2026, 12, 1, 18, 30, tzinfo=UTC)
+    assert to_london(datetime(2026, 7, 1, 17, 30, tzinfo=UTC)).hour == 18
+
+
+def test_bank_holidays_and_weekends_are_not_working_days():
+    assert not is_working_day(date(2026, 12, 25))  # Christmas Day, a Friday
+    assert not is_working_day(date(2026, 12, 26))  # Saturday
+    assert not is_working_day(date(2026, 12, 28))  # Boxing Day substitute, Monday
+    assert is_working_day(date(2026, 12, 29))
+
+
+def test_two_working_days_after_christmas_eve_skip_the_holidays():
+    assert add_working_days(date(2026, 12, 24), 2) == date(2026, 12, 30)
+    assert add_working_days(date(2026, 11, 20), 2) == date(2026, 11, 24)  # Friday -> Tuesday
+    assert working_days_between(date(2026, 12, 24), date(2026, 12, 30)) == 2
+    assert working_days_between(date(2026, 12, 30), date(2026, 12, 24)) == 0
