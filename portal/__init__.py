@@ -105,12 +105,14 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts import bp as accounts_bp
     from portal.organisation import bp as organisation_bp
     from portal.pages import bp as pages_bp
+    from portal.recruitment import bp as recruitment_bp
     from portal.staff import bp as staff_bp
     from portal.visits import bp as visits_bp
 
     app.register_blueprint(organisation_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(recruitment_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(visits_bp)
 

@@ -3,11 +3,13 @@
 from portal.accounts.models import AccountToken, User, UserRole
 from portal.core.models import AuditEvent, OutboxMessage
 from portal.organisation.models import FosteringService, Locality, Team, Venue
+from portal.recruitment.models import Enquiry
 from portal.visits import models as visits_models  # noqa: F401 - its tables join the metadata
 
 __all__ = [
     "AccountToken",
     "AuditEvent",
+    "Enquiry",
     "FosteringService",
     "Locality",
     "OutboxMessage",

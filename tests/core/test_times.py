@@ -8,7 +8,9 @@ from portal.core.working_days import add_working_days, is_working_day, working_d
 
 def test_uk_wall_clock_times_are_stored_as_utc_across_the_clock_change():
     assert london_to_utc(date(2026, 7, 1), time(18, 30)) == datetime(2026, 7, 1, 17, 30, tzinfo=UTC)
-    assert london_to_utc(date(2026, 12, 1), time(18, 30)) == datetime(2026, 12, 1, 18, 30, tzinfo=UTC)
+    assert london_to_utc(date(2026, 12, 1), time(18, 30)) == datetime(
+        2026, 12, 1, 18, 30, tzinfo=UTC
+    )
     assert to_london(datetime(2026, 7, 1, 17, 30, tzinfo=UTC)).hour == 18
 
 
