@@ -1,6 +1,7 @@
 """Every model, imported in one place so the metadata is complete for migrations."""
 
 from portal.accounts.models import AccountToken, User, UserRole
+from portal.bookings.models import Booking, Occasion
 from portal.core.models import AuditEvent, OutboxMessage
 from portal.organisation.models import FosteringService, Locality, Team, Venue
 from portal.recruitment.models import Enquiry
@@ -9,9 +10,11 @@ from portal.visits import models as visits_models  # noqa: F401 - its tables joi
 __all__ = [
     "AccountToken",
     "AuditEvent",
+    "Booking",
     "Enquiry",
     "FosteringService",
     "Locality",
+    "Occasion",
     "OutboxMessage",
     "Team",
     "User",
