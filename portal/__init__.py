@@ -103,6 +103,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts import bp as accounts_bp
+    from portal.events import bp as events_bp
     from portal.organisation import bp as organisation_bp
     from portal.pages import bp as pages_bp
     from portal.recruitment import bp as recruitment_bp
@@ -112,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(organisation_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(events_bp)
     app.register_blueprint(recruitment_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(visits_bp)
@@ -121,6 +123,7 @@ def _init_template_context(app: Flask) -> None:
     from flask_babel import get_locale
 
     from portal.core.i18n import LANGUAGE_NAMES, available_languages, text_direction
+    from portal.core.validators import format_phone
     from portal.organisation.services import brand_colours
 
     app.jinja_env.globals.update(
@@ -132,10 +135,22 @@ def _init_template_context(app: Flask) -> None:
     )
 
     app.jinja_env.filters["tel"] = tel_href
+    app.jinja_env.filters["phone"] = format_phone
+    app.jinja_env.globals["format_month"] = format_month
 
     @app.context_processor
     def current_service():
         return {"service": getattr(g, "service", None)}
+
+
+def format_month(month: str) -> str:
+    """'2026-12' as the month's name and year in the reader's language."""
+    from datetime import date
+
+    from flask_babel import format_date
+
+    year, number = (int(part) for part in month.split("-"))
+    return format_date(date(year, number, 1), "MMMM yyyy")
 
 
 def tel_href(phone: str) -> str:

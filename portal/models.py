@@ -3,6 +3,7 @@
 from portal.accounts.models import AccountToken, User, UserRole
 from portal.bookings.models import Booking, Occasion
 from portal.core.models import AuditEvent, OutboxMessage
+from portal.events.models import EventFeedback, InformationEvent
 from portal.organisation.models import FosteringService, Locality, Team, Venue
 from portal.recruitment.models import Enquiry
 from portal.visits import models as visits_models  # noqa: F401 - its tables join the metadata
@@ -12,7 +13,9 @@ __all__ = [
     "AuditEvent",
     "Booking",
     "Enquiry",
+    "EventFeedback",
     "FosteringService",
+    "InformationEvent",
     "Locality",
     "Occasion",
     "OutboxMessage",

@@ -7,6 +7,7 @@ import re
 import socket
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -20,11 +21,13 @@ from config import TestConfig
 from portal import create_app
 from portal.accounts.models import CarerType, Role, User, UserRole
 from portal.accounts.services import hash_password
+from portal.bookings.models import Occasion, OccasionStatus
 from portal.core.db import utcnow
 from portal.core.extensions import db
 from portal.core.outbox import SmtpTransport, deliver_due
 from portal.demo.facts import SERVICES
 from portal.demo.services import build_service
+from portal.events.models import KIND, InformationEvent
 
 PASSWORD = "correct horse battery"
 
@@ -340,3 +343,37 @@ def count_queries():
             event.remove(engine, "before_cursor_execute", before)
 
     return counting
+
+
+# ---- events ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_event(leicestershire):
+    """An information event `starts_in` from now, at County Hall unless online."""
+
+    def make(capacity=20, starts_in=timedelta(days=10), service=None, online=False, title=None):
+        service = service or leicestershire
+        starts = utcnow().replace(microsecond=0) + starts_in
+        venue = None if online else next(v for v in service.venues if not v.is_online)
+        event = InformationEvent(
+            service_id=service.id,
+            occasion=Occasion(
+                service_id=service.id,
+                kind=KIND,
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=2),
+                capacity=capacity,
+                seats_taken=0,
+                status=OccasionStatus.SCHEDULED,
+            ),
+            title=title or "Find out about Fostering",
+            venue=venue,
+            is_online=online,
+            online_link="https://meet.example/abc" if online else "",
+        )
+        db.session.add(event)
+        db.session.commit()
+        return event
+
+    return make

@@ -1,11 +1,15 @@
 """Form pieces every feature uses: GOV.UK widgets whose built-in words are translated."""
 
+import re
+from datetime import date, time
+
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
-from wtforms import StringField
-from wtforms.validators import Email, Length
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovPasswordInput, GovTextInput
+from wtforms import DateField, StringField
+from wtforms.validators import Email, Length, ValidationError
 
 from portal.core.text import normalise_email
+from portal.core.validators import normalise_phone, normalise_postcode
 
 
 class PasswordWidget(GovPasswordInput):
@@ -52,3 +56,114 @@ class EmailField(StringField):
         super().process_formdata(valuelist)
         if self.data:
             self.data = normalise_email(self.data)
+
+
+class UKPhone:
+    """A phone number we can call; on success the field holds it in its stored form."""
+
+    def __init__(self, message=None):
+        self.message = message or _l(
+            "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
+        )
+
+    def __call__(self, form, field):
+        stored = normalise_phone(field.data or "")
+        if stored is None:
+            raise ValidationError(self.message)
+        field.data = stored
+
+
+class UKPostcode:
+    """A full UK postcode; on success the field holds it in capitals, spaced."""
+
+    def __init__(self, message=None):
+        self.message = message or _l("Enter a real postcode, like LE3 8SA")
+
+    def __call__(self, form, field):
+        stored = normalise_postcode(field.data or "")
+        if stored is None:
+            raise ValidationError(self.message)
+        field.data = stored
+
+
+class DateWidget(GovDateInput):
+    """GOV.UK date input with translated part labels; the day box carries the field's id
+    so the error summary's link lands on it."""
+
+    def map_gov_params(self, field, **kwargs):
+        raw = field.raw_data
+        if raw is not None and len(raw) != 3:
+            field.raw_data = None  # a tampered form: show the boxes empty
+        params = super().map_gov_params(field, **kwargs)
+        labels = [_l("Day"), _l("Month"), _l("Year")]
+        for item, label in zip(params["items"], labels, strict=True):
+            item["label"] = str(label)
+        params["items"][0]["id"] = field.id
+        params["items"][0]["attributes"] = {"inputmode": "numeric"}
+        params["items"][1]["attributes"] = {"inputmode": "numeric"}
+        params["items"][2]["attributes"] = {"inputmode": "numeric"}
+        return params
+
+
+class DayField(DateField):
+    """A date typed as day, month and year, with GOV.UK's error messages."""
+
+    widget = DateWidget()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        self.missing_message = kwargs.pop("missing_message", _l("Enter a date"))
+        self.invalid_message = kwargs.pop("invalid_message", _l("Enter a real date"))
+        super().__init__(label, validators, format="%d %m %Y", **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        parts = [part.strip() for part in valuelist]
+        if len(parts) != 3 or not any(parts):
+            self.data = None
+            raise ValueError(self.missing_message)
+        if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
+            self.data = None
+            raise ValueError(self.invalid_message)
+        try:
+            self.data = date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            self.data = None
+            raise ValueError(self.invalid_message) from None
+
+
+_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
+
+
+def parse_time(typed: str) -> time | None:
+    """'18:30', '6.30pm' or '6pm' as a time; None when it is not a time of day."""
+    match = _TIME.match((typed or "").strip())
+    if not match:
+        return None
+    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half.lower() == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+class TimeOfDayField(StringField):
+    """A time typed as text ('18:30' or '6:30pm'); `.time` holds it once valid."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        self.invalid_message = kwargs.pop("invalid_message", _l("Enter a real time, like 18:30"))
+        render_kw = {"params": {"classes": "govuk-input--width-5"}, "autocomplete": "off"}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+        self.time = None
+
+    def post_validate(self, form, validation_stopped):
+        if validation_stopped or self.errors:
+            return
+        self.time = parse_time(self.data)
+        if self.time is None:
+            raise ValidationError(self.invalid_message)

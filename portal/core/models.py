@@ -52,6 +52,10 @@ class OutboxMessage(db.Model):
     body_html: Mapped[str] = mapped_column(Text)
     locale: Mapped[str] = mapped_column(String(10), default="en")
     template: Mapped[str] = mapped_column(String(100))
+    # One optional text attachment, such as a calendar (.ics) file.
+    attachment_filename: Mapped[str | None] = mapped_column(String(100))
+    attachment_mimetype: Mapped[str | None] = mapped_column(String(100))
+    attachment_text: Mapped[str | None] = mapped_column(Text)
     status: Mapped[OutboxStatus] = mapped_column(
         Enum(
             OutboxStatus,

@@ -33,8 +33,19 @@ from portal.core.models import OutboxMessage, OutboxStatus
 log = logging.getLogger(__name__)
 
 
-def enqueue(*, to: str, template: str, locale: str | None, service=None, **context):
-    """Render `emails/<template>` in the recipient's language and add it to the outbox."""
+def enqueue(
+    *,
+    to: str,
+    template: str,
+    locale: str | None,
+    service=None,
+    attachment: tuple[str, str, str] | None = None,
+    **context,
+):
+    """Render `emails/<template>` in the recipient's language and add it to the outbox.
+
+    `attachment` is (filename, mimetype, text), such as a calendar file.
+    """
     locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     context.setdefault("service", service)
     with force_locale(locale):
@@ -54,6 +65,9 @@ def enqueue(*, to: str, template: str, locale: str | None, service=None, **conte
         body_html=body_html,
         locale=locale,
         template=template,
+        attachment_filename=attachment[0] if attachment else None,
+        attachment_mimetype=attachment[1] if attachment else None,
+        attachment_text=attachment[2] if attachment else None,
         status=OutboxStatus.PENDING,
         next_attempt_at=utcnow(),
     )
@@ -72,6 +86,14 @@ def build_email(row: OutboxMessage) -> EmailMessage:
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(row.body_text)
     message.add_alternative(row.body_html, subtype="html")
+    if row.attachment_text is not None:
+        maintype, subtype = (row.attachment_mimetype or "text/plain").split("/", 1)
+        message.add_attachment(
+            row.attachment_text.encode(),
+            maintype=maintype,
+            subtype=subtype,
+            filename=row.attachment_filename,
+        )
     # After the bodies: set_content() drops Content-* headers already on the message.
     message["Content-Language"] = row.locale
     return message
@@ -212,12 +234,20 @@ outbox_cli = AppGroup("outbox", help="Deliver the emails waiting in the outbox."
 @outbox_cli.command("work")
 @click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
 def work_command(once: bool) -> None:
-    """Deliver due emails, polling until stopped."""
+    """Run the periodic jobs each minute and deliver due emails, until stopped."""
+    from portal.core.jobs import run_jobs
+
     transport = transport_from_config(current_app.config)
     poll = current_app.config["OUTBOX_POLL_SECONDS"]
     click.echo(f"outbox: delivering with {type(transport).__name__}")
+    next_jobs_at = 0.0
     while True:
         try:
+            if time.monotonic() >= next_jobs_at:
+                next_jobs_at = time.monotonic() + 60
+                done = {name: n for name, n in run_jobs(utcnow()).items() if n}
+                if done:
+                    click.echo(f"jobs: {done}")
             sent = deliver_due(transport)
         except Exception:  # the database may be restarting; keep the worker alive
             db.session.rollback()

@@ -1,1 +1,68 @@
-"""Enquiry routes."""
+"""Enquiry routes: the form, the reply page, and the team's list."""
+
+from flask import abort, g, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+from portal.accounts.models import Role
+from portal.core.access import only_for
+from portal.core.db import utcnow
+from portal.core.htmx import render_page
+from portal.events.services import next_events_for
+from portal.recruitment import bp, services
+from portal.recruitment.forms import HEARD_LABELS, INTEREST_LABELS, EnquiryForm
+from portal.recruitment.models import HeardFrom
+
+
+@bp.route("/enquire", methods=["GET", "POST"])
+def enquire():
+    """Tell the fostering team you are interested."""
+    form = EnquiryForm()
+    if form.validate_on_submit():
+        _, token = services.make_enquiry(
+            g.service,
+            details={
+                "name": form.name.data.strip(),
+                "email": form.email.data,
+                "phone": form.phone.data,
+                "postcode": form.postcode.data,
+                "adults_at_home": form.adults_at_home.data,
+                "children_at_home": form.children_at_home.data,
+                "has_spare_bedroom": form.has_spare_bedroom.data == "yes",
+                "interests": ",".join(form.interests.data),
+                "heard_from": HeardFrom(form.heard_from.data),
+            },
+            locale=str(get_locale()),
+            now=utcnow(),
+            user_id=current_user.id if current_user.is_authenticated else None,
+        )
+        response = redirect(url_for("recruitment.enquiry_sent", token=token))
+        response.headers["HX-Redirect"] = response.location
+        return response
+    return render_page("recruitment/enquire.html", "recruitment/_enquiry_form.html", form=form)
+
+
+@bp.get("/enquiry/<token>")
+def enquiry_sent(token: str):
+    """What happens next, with the next events to book in one tap."""
+    enquiry = services.find_enquiry_by_token(g.service, token)
+    if enquiry is None:
+        abort(404)
+    return render_template(
+        "recruitment/enquiry_sent.html",
+        enquiry=enquiry,
+        token=token,
+        events=next_events_for(g.service, utcnow()),
+    )
+
+
+@bp.get("/staff/enquiries")
+@only_for(Role.RECRUITMENT, Role.SERVICE_MANAGER)
+def staff_enquiries():
+    """The newest enquiries, for the recruitment team."""
+    return render_template(
+        "recruitment/staff_enquiries.html",
+        enquiries=services.recent_enquiries(g.service),
+        interest_labels=INTEREST_LABELS,
+        heard_labels=HEARD_LABELS,
+    )

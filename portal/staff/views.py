@@ -18,8 +18,11 @@ INVITERS = tuple(accounts.INVITABLE_ROLES)
 @only_for_staff
 def home():
     """Where staff start."""
-    can_invite = bool(accounts.roles_invitable_by(current_user))
-    return render_template("staff/home.html", can_invite=can_invite)
+    return render_template(
+        "staff/home.html",
+        can_invite=bool(accounts.roles_invitable_by(current_user)),
+        runs_recruitment=current_user.has_role(Role.RECRUITMENT, Role.SERVICE_MANAGER),
+    )
 
 
 @bp.route("/invitations", methods=["GET", "POST"])
