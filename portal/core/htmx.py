@@ -1,6 +1,6 @@
 """One view, two answers: the full page, or just its partial for an htmx request."""
 
-from flask import make_response, render_template
+from flask import make_response, redirect, render_template
 
 from portal.core.extensions import htmx
 
@@ -12,3 +12,13 @@ def render_page(template: str, partial: str, status: int = 200, **context):
     response = make_response(body, status)
     response.vary.add("HX-Request")
     return response
+
+
+def redirect_to(location: str):
+    """Post-redirect-get for both kinds of request: a 302 for a plain form post, and for
+    htmx an HX-Redirect (htmx would otherwise follow a 302 and swap the next page in)."""
+    if htmx:
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = location
+        return response
+    return redirect(location)

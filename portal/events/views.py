@@ -11,7 +11,7 @@ from portal.bookings import services as engine
 from portal.bookings.models import BookingStatus
 from portal.core.access import only_for
 from portal.core.db import utcnow
-from portal.core.htmx import render_page
+from portal.core.htmx import redirect_to, render_page
 from portal.core.times import london_today
 from portal.events import bp
 from portal.events import services as events
@@ -110,11 +110,9 @@ def book_event(event_id: int):
                 flash(_("Your place is booked. We have emailed you the details."))
             else:
                 flash(_("The event is full, so you are on the waiting list."))
-            response = redirect(
+            return redirect_to(
                 url_for("events.manage_booking", token=engine.booking_token(booking))
             )
-            response.headers["HX-Redirect"] = response.location
-            return response
     return render_page(
         "events/book_event.html", "events/_booking_form.html", form=form, event=event
     )

@@ -1,13 +1,13 @@
 """Enquiry routes: the form, the reply page, and the team's list."""
 
-from flask import abort, g, redirect, render_template, url_for
+from flask import abort, g, render_template, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
 from portal.accounts.models import Role
 from portal.core.access import only_for
 from portal.core.db import utcnow
-from portal.core.htmx import render_page
+from portal.core.htmx import redirect_to, render_page
 from portal.events.services import next_events_for
 from portal.recruitment import bp, services
 from portal.recruitment.forms import HEARD_LABELS, INTEREST_LABELS, EnquiryForm
@@ -36,9 +36,7 @@ def enquire():
             now=utcnow(),
             user_id=current_user.id if current_user.is_authenticated else None,
         )
-        response = redirect(url_for("recruitment.enquiry_sent", token=token))
-        response.headers["HX-Redirect"] = response.location
-        return response
+        return redirect_to(url_for("recruitment.enquiry_sent", token=token))
     return render_page("recruitment/enquire.html", "recruitment/_enquiry_form.html", form=form)
 
 
