@@ -105,9 +105,48 @@ def load_demo_data(*, only_if_empty: bool = True) -> bool:
     if only_if_empty and db.session.scalar(select(func.count(FosteringService.id))):
         return False
     password_hash = hash_password(DEMO_PASSWORD)
+    now = utcnow()
     for facts in SERVICES:
         service = build_service(facts)
         db.session.add(service)
-        db.session.add_all(demo_users(service, password_hash))
-    db.session.commit()
+        users = demo_users(service, password_hash)
+        db.session.add_all(users)
+        db.session.commit()
+        add_demo_events(service, creator=users[-1], now=now)
     return True
+
+
+def add_demo_events(service: FosteringService, *, creator: User, now) -> None:
+    """'Find out about Fostering' evenings every 3 weeks at the main venue, and online."""
+    from datetime import time, timedelta
+
+    from portal.core.times import london_today
+    from portal.events.services import EventDetails, create_events
+
+    today = london_today(now)
+    next_tuesday = today + timedelta(days=(1 - today.weekday()) % 7 or 7)
+    venue = next(v for v in service.venues if not v.is_online)
+    description = (
+        "Meet the fostering team and foster carers, hear what fostering is really like, "
+        "and ask anything. Tea and coffee provided."
+    )
+    for day, in_person in ((next_tuesday, True), (next_tuesday + timedelta(days=9), False)):
+        create_events(
+            service,
+            EventDetails(
+                title="Find out about Fostering",
+                description=description,
+                accessibility_notes="Step-free access and a hearing loop." if in_person else "",
+                venue=venue if in_person else None,
+                is_online=not in_person,
+                online_link="" if in_person else "https://meet.example.org/fostering",
+                day=day,
+                starts=time(18, 30) if in_person else time(12, 30),
+                ends=time(20, 30) if in_person else time(13, 30),
+                capacity=30 if in_person else 50,
+            ),
+            every_weeks=3,
+            times=6,
+            created_by=creator,
+            now=now,
+        )

@@ -65,3 +65,18 @@ def test_seed_services_have_their_statement_of_purpose_facts(leicestershire, lan
     assert any("County Hall" in venue.name for venue in leicestershire.venues)
     assert len(lancashire.localities) == 5
     assert lancashire.fostering_phone == "01772 530595"
+
+
+def test_demo_data_loads_both_services_with_accounts_and_events(app):
+    from sqlalchemy import func, select
+
+    from portal.accounts.models import User
+    from portal.core.extensions import db
+    from portal.demo.services import DEMO_ACCOUNTS, load_demo_data
+    from portal.events.models import InformationEvent
+
+    assert load_demo_data(only_if_empty=True) is True
+    assert load_demo_data(only_if_empty=True) is False
+    users = db.session.scalar(select(func.count(User.id)))
+    assert users == 2 * len(DEMO_ACCOUNTS)
+    assert db.session.scalar(select(func.count(InformationEvent.id))) == 2 * 12
