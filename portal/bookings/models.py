@@ -136,3 +136,18 @@ class Booking(db.Model):
     def is_active(self) -> bool:
         """Confirmed, waiting or holding an offer."""
         return self.status in ACTIVE
+
+    @property
+    def is_confirmed(self) -> bool:
+        """The person has a place."""
+        return self.status == BookingStatus.CONFIRMED
+
+    @property
+    def is_waiting(self) -> bool:
+        """The person is on the waiting list."""
+        return self.status == BookingStatus.WAITING
+
+    @property
+    def is_offered(self) -> bool:
+        """A freed place is held for the person to accept."""
+        return self.status == BookingStatus.OFFERED

@@ -325,11 +325,7 @@ def cancel_event(event_id: int):
     return render_template("events/cancel_event.html", form=form, event=event)
 
 
-@bp.get("/staff/events/<int:event_id>/register")
-@only_for(*EVENT_STAFF)
-def event_register(event_id: int):
-    """Who is booked, offered or waiting; attendance; feedback."""
-    event = _event_or_404(event_id)
+def _render_register(event, message_form: MessageForm):
     counts, comments = events.feedback_for(event)
     return render_template(
         "events/register.html",
@@ -337,9 +333,17 @@ def event_register(event_id: int):
         bookings=events.register(event),
         feedback_counts=counts,
         comments=comments,
-        attendance_form=AttendanceForm(),
-        message_form=MessageForm(),
+        attendance_form=AttendanceForm(formdata=None),
+        message_form=message_form,
+        form=message_form,  # so the layout's error summary shows its errors
     )
+
+
+@bp.get("/staff/events/<int:event_id>/register")
+@only_for(*EVENT_STAFF)
+def event_register(event_id: int):
+    """Who is booked, offered or waiting; attendance; feedback."""
+    return _render_register(_event_or_404(event_id), MessageForm(formdata=None))
 
 
 @bp.post("/staff/events/<int:event_id>/register/<int:booking_id>")
@@ -389,14 +393,4 @@ def message_attendees(event_id: int):
         sent = events.email_attendees(event, form.message.data, by=current_user)
         flash(_("Message sent to %(count)s people.", count=sent))
         return redirect(url_for("events.event_register", event_id=event.id))
-    counts, comments = events.feedback_for(event)
-    return render_template(
-        "events/register.html",
-        event=event,
-        bookings=events.register(event),
-        feedback_counts=counts,
-        comments=comments,
-        attendance_form=AttendanceForm(formdata=None),
-        message_form=form,
-        form=form,
-    )
+    return _render_register(event, form)

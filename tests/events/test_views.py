@@ -308,3 +308,22 @@ def test_feedback_is_asked_of_people_who_came_and_shown_to_the_team(
     login_as(Role.RECRUITMENT)
     register = client_request.get(f"/leicestershire/staff/events/{event.id}/register")
     assert "Meeting a carer" in register.text()
+
+
+def test_the_team_messages_everyone_with_a_confirmed_place(
+    client_request, login_as, make_event, smtp_server
+):
+    event = make_event(capacity=1)
+    _book(client_request, event)
+    _book(client_request, event, email="waiting@example.org")
+    smtp_server.deliver()
+    login_as(Role.RECRUITMENT)
+    url = f"/leicestershire/staff/events/{event.id}/message"
+    register = f"/leicestershire/staff/events/{event.id}/register"
+    empty = client_request.post_form(url, {"message": ""}, form_page=register, expected_status=200)
+    assert empty.error_for("message") == "Enter a message"
+    client_request.post_form(url, {"message": "Parking is at the back."}, form_page=register)
+    [message] = smtp_server.deliver()[2:]
+    assert message["To"] == "sam@example.org"
+    assert message["Subject"] == "A message about your fostering information event"
+    assert "Parking is at the back." in message.get_body(preferencelist=("plain",)).get_content()
