@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 14:51:32.897967
+Create Date: 2026-11-23 14:53:23.007380
 
 """
 from alembic import op
@@ -63,6 +63,26 @@ def upgrade():
     )
     with op.batch_alter_table('locality', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_locality_service_id'), ['service_id'], unique=False)
+
+    op.create_table('occasion',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('service_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('starts_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('capacity', sa.Integer(), nullable=False),
+    sa.Column('seats_taken', sa.Integer(), nullable=False),
+    sa.Column('status', sa.Enum('scheduled', 'cancelled', name='occasion_status', native_enum=False, length=20), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('capacity BETWEEN 1 AND 1000', name=op.f('ck_occasion_capacity_range')),
+    sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_occasion_ends_after_start')),
+    sa.CheckConstraint('seats_taken >= 0 AND seats_taken <= capacity', name=op.f('ck_occasion_seats_within')),
+    sa.ForeignKeyConstraint(['service_id'], ['fostering_service.id'], name=op.f('fk_occasion_service_id_fostering_service')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_occasion'))
+    )
+    with op.batch_alter_table('occasion', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_occasion_service_id'), ['service_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_occasion_starts_at'), ['starts_at'], unique=False)
 
     op.create_table('outbox_message',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -175,6 +195,41 @@ def upgrade():
         batch_op.create_index('ix_audit_event_object', ['object_type', 'object_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_service_id'), ['service_id'], unique=False)
 
+    op.create_table('booking',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('service_id', sa.Integer(), nullable=False),
+    sa.Column('occasion_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('phone', sa.String(length=20), nullable=False),
+    sa.Column('seats', sa.Integer(), nullable=False),
+    sa.Column('access_needs', sa.Text(), nullable=False),
+    sa.Column('locale', sa.String(length=10), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('made_by_staff_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.Enum('confirmed', 'waiting', 'offered', 'cancelled', 'lapsed', name='booking_status', native_enum=False, length=20), nullable=False),
+    sa.Column('link_salt', sa.String(length=32), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('offer_expires_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('attended', sa.Boolean(), nullable=True),
+    sa.Column('reminder_sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('feedback_requested_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('cancelled_at', sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint('seats BETWEEN 1 AND 10', name=op.f('ck_booking_seats_range')),
+    sa.ForeignKeyConstraint(['made_by_staff_id'], ['user_account.id'], name=op.f('fk_booking_made_by_staff_id_user_account')),
+    sa.ForeignKeyConstraint(['occasion_id'], ['occasion.id'], name=op.f('fk_booking_occasion_id_occasion')),
+    sa.ForeignKeyConstraint(['service_id'], ['fostering_service.id'], name=op.f('fk_booking_service_id_fostering_service')),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_booking_user_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_booking')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_booking_token_hash'))
+    )
+    with op.batch_alter_table('booking', schema=None) as batch_op:
+        batch_op.create_index('ix_booking_queue', ['occasion_id', 'status', 'created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_booking_service_id'), ['service_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_booking_user_id'), ['user_id'], unique=False)
+        batch_op.create_index('uq_booking_active_person', ['occasion_id', 'email'], unique=True, sqlite_where=sa.text("status IN ('confirmed', 'waiting', 'offered')"), postgresql_where=sa.text("status IN ('confirmed', 'waiting', 'offered')"))
+
     op.create_table('enquiry',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('service_id', sa.Integer(), nullable=False),
@@ -226,6 +281,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_enquiry_created_at'))
 
     op.drop_table('enquiry')
+    with op.batch_alter_table('booking', schema=None) as batch_op:
+        batch_op.drop_index('uq_booking_active_person', sqlite_where=sa.text("status IN ('confirmed', 'waiting', 'offered')"), postgresql_where=sa.text("status IN ('confirmed', 'waiting', 'offered')"))
+        batch_op.drop_index(batch_op.f('ix_booking_user_id'))
+        batch_op.drop_index(batch_op.f('ix_booking_service_id'))
+        batch_op.drop_index('ix_booking_queue')
+
+    op.drop_table('booking')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_event_service_id'))
         batch_op.drop_index('ix_audit_event_object')
@@ -254,6 +316,11 @@ def downgrade():
         batch_op.drop_index('ix_outbox_message_due')
 
     op.drop_table('outbox_message')
+    with op.batch_alter_table('occasion', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_occasion_starts_at'))
+        batch_op.drop_index(batch_op.f('ix_occasion_service_id'))
+
+    op.drop_table('occasion')
     with op.batch_alter_table('locality', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_locality_service_id'))
 
