@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 14:53:23.007380
+Create Date: 2026-11-23 15:49:00.513589
 
 """
 from alembic import op
@@ -95,6 +95,9 @@ def upgrade():
     sa.Column('body_html', sa.Text(), nullable=False),
     sa.Column('locale', sa.String(length=10), nullable=False),
     sa.Column('template', sa.String(length=100), nullable=False),
+    sa.Column('attachment_filename', sa.String(length=100), nullable=True),
+    sa.Column('attachment_mimetype', sa.String(length=100), nullable=True),
+    sa.Column('attachment_text', sa.Text(), nullable=True),
     sa.Column('status', sa.Enum('pending', 'sending', 'sent', 'failed', name='outbox_status', native_enum=False, length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False),
@@ -262,18 +265,161 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_enquiry_service_id'), ['service_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_enquiry_user_id'), ['user_id'], unique=False)
 
+    op.create_table('information_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('service_id', sa.Integer(), nullable=False),
+    sa.Column('occasion_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('accessibility_notes', sa.Text(), nullable=False),
+    sa.Column('venue_id', sa.Integer(), nullable=True),
+    sa.Column('is_online', sa.Boolean(), nullable=False),
+    sa.Column('online_link', sa.String(length=500), nullable=False),
+    sa.Column('series_id', sa.String(length=32), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_information_event_created_by_id_user_account')),
+    sa.ForeignKeyConstraint(['occasion_id'], ['occasion.id'], name=op.f('fk_information_event_occasion_id_occasion')),
+    sa.ForeignKeyConstraint(['service_id'], ['fostering_service.id'], name=op.f('fk_information_event_service_id_fostering_service')),
+    sa.ForeignKeyConstraint(['venue_id'], ['venue.id'], name=op.f('fk_information_event_venue_id_venue')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_information_event')),
+    sa.UniqueConstraint('occasion_id', name=op.f('uq_information_event_occasion_id'))
+    )
+    with op.batch_alter_table('information_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_information_event_series_id'), ['series_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_information_event_service_id'), ['service_id'], unique=False)
+
     op.create_table('user_role',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('role', sa.Enum('prospective-carer', 'approved-carer', 'young-person', 'recruitment', 'initial-visitor', 'assessing-social-worker', 'supervising-social-worker', 'training-coordinator', 'childrens-rights-officer', 'complaints-manager', 'service-manager', name='role', native_enum=False, length=40), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_user_role_user_id_user_account')),
     sa.PrimaryKeyConstraint('user_id', 'role', name=op.f('pk_user_role'))
     )
+    op.create_table('visit_slot',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('service_id', sa.Integer(), nullable=False),
+    sa.Column('visitor_id', sa.Integer(), nullable=False),
+    sa.Column('locality_id', sa.Integer(), nullable=False),
+    sa.Column('mode', sa.Enum('at-home', 'video', name='visit_mode', native_enum=False, length=40), nullable=False),
+    sa.Column('starts_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('removed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_visit_slot_created_by_id_user_account')),
+    sa.ForeignKeyConstraint(['locality_id'], ['locality.id'], name=op.f('fk_visit_slot_locality_id_locality')),
+    sa.ForeignKeyConstraint(['service_id'], ['fostering_service.id'], name=op.f('fk_visit_slot_service_id_fostering_service')),
+    sa.ForeignKeyConstraint(['visitor_id'], ['user_account.id'], name=op.f('fk_visit_slot_visitor_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_visit_slot'))
+    )
+    with op.batch_alter_table('visit_slot', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_visit_slot_locality_id'), ['locality_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visit_slot_service_id'), ['service_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visit_slot_starts_at'), ['starts_at'], unique=False)
+        batch_op.create_index('ix_visit_slot_visitor_time', ['visitor_id', 'starts_at'], unique=False)
+
+    op.create_table('event_feedback',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('service_id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('booking_id', sa.Integer(), nullable=False),
+    sa.Column('usefulness', sa.Enum('very', 'quite', 'not', name='usefulness', native_enum=False, length=10), nullable=False),
+    sa.Column('what_would_help', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['booking_id'], ['booking.id'], name=op.f('fk_event_feedback_booking_id_booking')),
+    sa.ForeignKeyConstraint(['event_id'], ['information_event.id'], name=op.f('fk_event_feedback_event_id_information_event')),
+    sa.ForeignKeyConstraint(['service_id'], ['fostering_service.id'], name=op.f('fk_event_feedback_service_id_fostering_service')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_event_feedback')),
+    sa.UniqueConstraint('booking_id', name=op.f('uq_event_feedback_booking_id'))
+    )
+    with op.batch_alter_table('event_feedback', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_feedback_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_feedback_service_id'), ['service_id'], unique=False)
+
+    op.create_table('visit_booking',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('service_id', sa.Integer(), nullable=False),
+    sa.Column('slot_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.Enum('booked', 'rescheduled', 'cancelled', name='visit_booking_status', native_enum=False, length=40), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('enquiry_id', sa.Integer(), nullable=True),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('locale', sa.String(length=10), nullable=True),
+    sa.Column('booked_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['enquiry_id'], ['enquiry.id'], name=op.f('fk_visit_booking_enquiry_id_enquiry')),
+    sa.ForeignKeyConstraint(['service_id'], ['fostering_service.id'], name=op.f('fk_visit_booking_service_id_fostering_service')),
+    sa.ForeignKeyConstraint(['slot_id'], ['visit_slot.id'], name=op.f('fk_visit_booking_slot_id_visit_slot')),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_visit_booking_user_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_visit_booking'))
+    )
+    with op.batch_alter_table('visit_booking', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_visit_booking_enquiry_id'), ['enquiry_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visit_booking_service_id'), ['service_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visit_booking_slot_id'), ['slot_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visit_booking_user_id'), ['user_id'], unique=False)
+        batch_op.create_index('uq_visit_booking_enquiry_booked', ['enquiry_id'], unique=True, sqlite_where=sa.text("status = 'booked'"), postgresql_where=sa.text("status = 'booked'"))
+        batch_op.create_index('uq_visit_booking_slot_booked', ['slot_id'], unique=True, sqlite_where=sa.text("status = 'booked'"), postgresql_where=sa.text("status = 'booked'"))
+        batch_op.create_index('uq_visit_booking_user_booked', ['user_id'], unique=True, sqlite_where=sa.text("status = 'booked'"), postgresql_where=sa.text("status = 'booked'"))
+
+    op.create_table('visit_record',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('service_id', sa.Integer(), nullable=False),
+    sa.Column('booking_id', sa.Integer(), nullable=False),
+    sa.Column('written_by_id', sa.Integer(), nullable=False),
+    sa.Column('motivation', sa.Text(), nullable=False),
+    sa.Column('understanding', sa.Text(), nullable=False),
+    sa.Column('skills', sa.Text(), nullable=False),
+    sa.Column('recommendation', sa.Enum('progress-to-assessment', 'not-now', 'not-suitable', name='visit_recommendation', native_enum=False, length=40), nullable=False),
+    sa.Column('notes', sa.Text(), nullable=False),
+    sa.Column('written_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['booking_id'], ['visit_booking.id'], name=op.f('fk_visit_record_booking_id_visit_booking')),
+    sa.ForeignKeyConstraint(['service_id'], ['fostering_service.id'], name=op.f('fk_visit_record_service_id_fostering_service')),
+    sa.ForeignKeyConstraint(['written_by_id'], ['user_account.id'], name=op.f('fk_visit_record_written_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_visit_record')),
+    sa.UniqueConstraint('booking_id', name=op.f('uq_visit_record_booking_id'))
+    )
+    with op.batch_alter_table('visit_record', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_visit_record_service_id'), ['service_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('visit_record', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_visit_record_service_id'))
+
+    op.drop_table('visit_record')
+    with op.batch_alter_table('visit_booking', schema=None) as batch_op:
+        batch_op.drop_index('uq_visit_booking_user_booked', sqlite_where=sa.text("status = 'booked'"), postgresql_where=sa.text("status = 'booked'"))
+        batch_op.drop_index('uq_visit_booking_slot_booked', sqlite_where=sa.text("status = 'booked'"), postgresql_where=sa.text("status = 'booked'"))
+        batch_op.drop_index('uq_visit_booking_enquiry_booked', sqlite_where=sa.text("status = 'booked'"), postgresql_where=sa.text("status = 'booked'"))
+        batch_op.drop_index(batch_op.f('ix_visit_booking_user_id'))
+        batch_op.drop_index(batch_op.f('ix_visit_booking_slot_id'))
+        batch_op.drop_index(batch_op.f('ix_visit_booking_service_id'))
+        batch_op.drop_index(batch_op.f('ix_visit_booking_enquiry_id'))
+
+    op.drop_table('visit_booking')
+    with op.batch_alter_table('event_feedback', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_feedback_service_id'))
+        batch_op.drop_index(batch_op.f('ix_event_feedback_event_id'))
+
+    op.drop_table('event_feedback')
+    with op.batch_alter_table('visit_slot', schema=None) as batch_op:
+        batch_op.drop_index('ix_visit_slot_visitor_time')
+        batch_op.drop_index(batch_op.f('ix_visit_slot_starts_at'))
+        batch_op.drop_index(batch_op.f('ix_visit_slot_service_id'))
+        batch_op.drop_index(batch_op.f('ix_visit_slot_locality_id'))
+
+    op.drop_table('visit_slot')
     op.drop_table('user_role')
+    with op.batch_alter_table('information_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_information_event_service_id'))
+        batch_op.drop_index(batch_op.f('ix_information_event_series_id'))
+
+    op.drop_table('information_event')
     with op.batch_alter_table('enquiry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_enquiry_user_id'))
         batch_op.drop_index(batch_op.f('ix_enquiry_service_id'))

@@ -1,6 +1,16 @@
 """Thin routes for accounts: form in, one service call, flash, redirect."""
 
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,7 +26,7 @@ from portal.accounts.forms import (
     SignInForm,
     SignOutForm,
 )
-from portal.accounts.models import TokenPurpose
+from portal.accounts.models import Role, TokenPurpose
 from portal.core.access import signed_in
 from portal.core.extensions import limiter
 from portal.core.urls import safe_next
@@ -172,7 +182,10 @@ def accept_invitation(token: str):
 @signed_in
 def your_account():
     """The signed-in person's account."""
-    return render_template("accounts/your_account.html")
+    return render_template(
+        "accounts/your_account.html",
+        is_applicant=current_user.has_role(Role.PROSPECTIVE_CARER),
+    )
 
 
 @bp.route("/account/change-password", methods=["GET", "POST"])
@@ -193,8 +206,8 @@ def change_password():
 
 @bp.app_context_processor
 def sign_out_form():
-    """Every page's header can sign out."""
-    return {"sign_out_form": SignOutForm()}
+    """Every page's header can sign out (emails rendered outside a request need none)."""
+    return {"sign_out_form": SignOutForm()} if has_request_context() else {}
 
 
 @bp.after_request

@@ -99,6 +99,9 @@ class DateWidget(GovDateInput):
         for item, label in zip(params["items"], labels, strict=True):
             item["label"] = str(label)
         params["items"][0]["id"] = field.id
+        # The group needs an id of its own: sharing the day box's would leave that box
+        # without a label. Its error message is then "<field>-date-error".
+        params["id"] = f"{field.id}-date"
         params["items"][0]["attributes"] = {"inputmode": "numeric"}
         params["items"][1]["attributes"] = {"inputmode": "numeric"}
         params["items"][2]["attributes"] = {"inputmode": "numeric"}

@@ -78,6 +78,7 @@ def make_enquiry(
             )
             for event in upcoming
         ],
+        visit_link=url_for("visits.your_visit", service=service.slug, token=raw, _external=True),
         reply_link=url_for(
             "recruitment.enquiry_sent", service=service.slug, token=raw, _external=True
         ),

@@ -64,7 +64,7 @@ def add_slot():
                 locality_id=int(form.locality.data),
                 mode=VisitMode(form.mode.data),
                 day=form.day.data,
-                start=form.start,
+                start=form.start_time.time,
                 minutes=int(form.minutes.data),
                 now=utcnow(),
             )

@@ -223,7 +223,7 @@ def test_staff_create_a_repeating_series_and_see_errors_for_bad_details(
         "title": "x" * 5000,
     }
     page = client_request.post_form("/leicestershire/staff/events/new", bad, expected_status=200)
-    assert page.error_for("day") == "The date of the event must be today or in the future"
+    assert page.error_for("day-date") == "The date of the event must be today or in the future"
     assert page.error_for("ends") == "The end time must be after the start time"
     assert page.error_for("capacity") == "Places must be between 1 and 500"
     assert page.error_for("title") == "Title must be 200 characters or fewer"
@@ -233,7 +233,7 @@ def test_staff_create_a_repeating_series_and_see_errors_for_bad_details(
         expected_status=200,
     )
     assert zero.error_for("capacity") == "Places must be between 1 and 500"
-    assert zero.error_for("day") == "The date of the event must be a real date"
+    assert zero.error_for("day-date") == "The date of the event must be a real date"
 
 
 def test_the_register_marks_attendance_with_and_without_htmx(
