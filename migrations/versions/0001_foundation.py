@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 15:49:00.513589
+Create Date: 2026-11-23 15:54:24.258129
 
 """
 from alembic import op
@@ -72,7 +72,7 @@ def upgrade():
     sa.Column('ends_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('capacity', sa.Integer(), nullable=False),
     sa.Column('seats_taken', sa.Integer(), nullable=False),
-    sa.Column('status', sa.Enum('scheduled', 'cancelled', name='occasion_status', native_enum=False, length=20), nullable=False),
+    sa.Column('status', sa.Enum('scheduled', 'cancelled', name='occasion_status', native_enum=False, length=40), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('capacity BETWEEN 1 AND 1000', name=op.f('ck_occasion_capacity_range')),
     sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_occasion_ends_after_start')),
@@ -98,7 +98,7 @@ def upgrade():
     sa.Column('attachment_filename', sa.String(length=100), nullable=True),
     sa.Column('attachment_mimetype', sa.String(length=100), nullable=True),
     sa.Column('attachment_text', sa.Text(), nullable=True),
-    sa.Column('status', sa.Enum('pending', 'sending', 'sent', 'failed', name='outbox_status', native_enum=False, length=20), nullable=False),
+    sa.Column('status', sa.Enum('pending', 'sending', 'sent', 'failed', name='outbox_status', native_enum=False, length=40), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=True),
@@ -210,7 +210,7 @@ def upgrade():
     sa.Column('locale', sa.String(length=10), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('made_by_staff_id', sa.Integer(), nullable=True),
-    sa.Column('status', sa.Enum('confirmed', 'waiting', 'offered', 'cancelled', 'lapsed', name='booking_status', native_enum=False, length=20), nullable=False),
+    sa.Column('status', sa.Enum('confirmed', 'waiting', 'offered', 'cancelled', 'lapsed', name='booking_status', native_enum=False, length=40), nullable=False),
     sa.Column('link_salt', sa.String(length=32), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('offer_expires_at', sa.DateTime(timezone=True), nullable=True),
@@ -323,7 +323,7 @@ def upgrade():
     sa.Column('service_id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('booking_id', sa.Integer(), nullable=False),
-    sa.Column('usefulness', sa.Enum('very', 'quite', 'not', name='usefulness', native_enum=False, length=10), nullable=False),
+    sa.Column('usefulness', sa.Enum('very', 'quite', 'not', name='usefulness', native_enum=False, length=40), nullable=False),
     sa.Column('what_would_help', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['booking_id'], ['booking.id'], name=op.f('fk_event_feedback_booking_id_booking')),

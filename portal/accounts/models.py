@@ -5,10 +5,10 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.db import utcnow
+from portal.core.db import string_enum, utcnow
 from portal.core.extensions import db
 from portal.organisation.models import FosteringService
 
@@ -62,17 +62,6 @@ class TokenPurpose(enum.StrEnum):
     INVITATION = "invitation"
 
 
-def _enum(enum_class: type[enum.StrEnum], name: str) -> Enum:
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        length=40,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-    )
-
-
 def new_session_token() -> str:
     """A fresh random value; changing it ends every session that carried the old one."""
     return secrets.token_urlsafe(24)
@@ -93,7 +82,7 @@ class User(UserMixin, db.Model):
     is_disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     locale: Mapped[str | None] = mapped_column(String(10))
-    carer_type: Mapped[CarerType | None] = mapped_column(_enum(CarerType, "carer_type"))
+    carer_type: Mapped[CarerType | None] = mapped_column(string_enum(CarerType, "carer_type"))
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_signed_in_at: Mapped[datetime | None]
@@ -141,7 +130,7 @@ class UserRole(db.Model):
     __tablename__ = "user_role"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
-    role: Mapped[Role] = mapped_column(_enum(Role, "role"), primary_key=True)
+    role: Mapped[Role] = mapped_column(string_enum(Role, "role"), primary_key=True)
 
     user: Mapped[User] = relationship(back_populates="role_rows")
 
@@ -153,7 +142,7 @@ class AccountToken(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
-    purpose: Mapped[TokenPurpose] = mapped_column(_enum(TokenPurpose, "token_purpose"))
+    purpose: Mapped[TokenPurpose] = mapped_column(string_enum(TokenPurpose, "token_purpose"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]

@@ -6,7 +6,6 @@ from datetime import datetime
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -16,18 +15,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.db import utcnow
+from portal.core.db import string_enum, utcnow
 from portal.core.extensions import db
-
-
-def _enum(enum_class, name):
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-    )
 
 
 class OccasionStatus(enum.StrEnum):
@@ -60,7 +49,7 @@ class Occasion(db.Model):
     capacity: Mapped[int] = mapped_column(Integer)
     seats_taken: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[OccasionStatus] = mapped_column(
-        _enum(OccasionStatus, "occasion_status"), default=OccasionStatus.SCHEDULED
+        string_enum(OccasionStatus, "occasion_status"), default=OccasionStatus.SCHEDULED
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -118,7 +107,7 @@ class Booking(db.Model):
     locale: Mapped[str] = mapped_column(String(10), default="en")
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     made_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    status: Mapped[BookingStatus] = mapped_column(_enum(BookingStatus, "booking_status"))
+    status: Mapped[BookingStatus] = mapped_column(string_enum(BookingStatus, "booking_status"))
     # The private link is an HMAC of this salt, so it can be rebuilt for every email;
     # only its hash is stored for looking it up.
     link_salt: Mapped[str] = mapped_column(String(32))

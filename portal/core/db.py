@@ -1,8 +1,9 @@
 """The declarative base, naming conventions and column helpers every model uses."""
 
+import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -55,3 +56,15 @@ def render_item(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def string_enum(enum_class: type[enum.StrEnum], name: str) -> Enum:
+    """Store a StrEnum as its values in a VARCHAR (no native enum type to migrate)."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        length=40,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )

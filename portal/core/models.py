@@ -3,10 +3,10 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.core.db import utcnow
+from portal.core.db import string_enum, utcnow
 from portal.core.extensions import db
 
 
@@ -57,14 +57,7 @@ class OutboxMessage(db.Model):
     attachment_mimetype: Mapped[str | None] = mapped_column(String(100))
     attachment_text: Mapped[str | None] = mapped_column(Text)
     status: Mapped[OutboxStatus] = mapped_column(
-        Enum(
-            OutboxStatus,
-            name="outbox_status",
-            native_enum=False,
-            length=20,
-            values_callable=lambda members: [m.value for m in members],
-        ),
-        default=OutboxStatus.PENDING,
+        string_enum(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

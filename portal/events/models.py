@@ -3,11 +3,11 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.bookings.models import Booking, Occasion
-from portal.core.db import utcnow
+from portal.core.db import string_enum, utcnow
 from portal.core.extensions import db
 from portal.organisation.models import FosteringService, Venue
 
@@ -61,15 +61,7 @@ class EventFeedback(db.Model):
     service_id: Mapped[int] = mapped_column(ForeignKey("fostering_service.id"), index=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("information_event.id"), index=True)
     booking_id: Mapped[int] = mapped_column(ForeignKey("booking.id"), unique=True)
-    usefulness: Mapped[Usefulness] = mapped_column(
-        Enum(
-            Usefulness,
-            name="usefulness",
-            native_enum=False,
-            length=10,
-            values_callable=lambda members: [m.value for m in members],
-        )
-    )
+    usefulness: Mapped[Usefulness] = mapped_column(string_enum(Usefulness, "usefulness"))
     what_would_help: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

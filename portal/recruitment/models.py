@@ -3,10 +3,10 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.db import utcnow
+from portal.core.db import string_enum, utcnow
 from portal.core.extensions import db
 from portal.organisation.models import FosteringService
 
@@ -34,16 +34,6 @@ class HeardFrom(enum.StrEnum):
     OTHER = "other"
 
 
-def _enum(enum_class, name):
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        length=40,
-        values_callable=lambda members: [m.value for m in members],
-    )
-
-
 class Enquiry(db.Model):
     """Someone's first contact with the recruitment team."""
 
@@ -60,7 +50,7 @@ class Enquiry(db.Model):
     children_at_home: Mapped[int] = mapped_column(Integer)
     has_spare_bedroom: Mapped[bool] = mapped_column(Boolean)
     interests: Mapped[str] = mapped_column(String(300))  # comma-separated Interest values
-    heard_from: Mapped[HeardFrom] = mapped_column(_enum(HeardFrom, "heard_from"))
+    heard_from: Mapped[HeardFrom] = mapped_column(string_enum(HeardFrom, "heard_from"))
     locale: Mapped[str] = mapped_column(String(10), default="en")
     # Hash of the secret in the enquiry email's links (book a visit without an account).
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -3,11 +3,11 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
-from portal.core.db import utcnow
+from portal.core.db import string_enum, utcnow
 from portal.core.extensions import db
 from portal.organisation.models import FosteringService, Locality
 from portal.recruitment.models import Enquiry
@@ -36,17 +36,6 @@ class Recommendation(enum.StrEnum):
     NOT_SUITABLE = "not-suitable"
 
 
-def _enum(enum_class: type[enum.StrEnum], name: str) -> Enum:
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        length=40,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-    )
-
-
 # Only a booking still in force holds its slot (and counts as the person's one booking).
 _HOLDS_SLOT = text("status = 'booked'")
 
@@ -61,7 +50,7 @@ class VisitSlot(db.Model):
     service_id: Mapped[int] = mapped_column(ForeignKey("fostering_service.id"), index=True)
     visitor_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     locality_id: Mapped[int] = mapped_column(ForeignKey("locality.id"), index=True)
-    mode: Mapped[VisitMode] = mapped_column(_enum(VisitMode, "visit_mode"))
+    mode: Mapped[VisitMode] = mapped_column(string_enum(VisitMode, "visit_mode"))
     starts_at: Mapped[datetime] = mapped_column(index=True)
     ends_at: Mapped[datetime]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -116,7 +105,9 @@ class VisitBooking(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("fostering_service.id"), index=True)
     slot_id: Mapped[int] = mapped_column(ForeignKey("visit_slot.id"), index=True)
-    status: Mapped[BookingStatus] = mapped_column(_enum(BookingStatus, "visit_booking_status"))
+    status: Mapped[BookingStatus] = mapped_column(
+        string_enum(BookingStatus, "visit_booking_status")
+    )
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     enquiry_id: Mapped[int | None] = mapped_column(ForeignKey("enquiry.id"), index=True)
     # Who to write to, in their language, whichever way they booked.
@@ -145,7 +136,7 @@ class VisitRecord(db.Model):
     understanding: Mapped[str] = mapped_column(Text)
     skills: Mapped[str] = mapped_column(Text)
     recommendation: Mapped[Recommendation] = mapped_column(
-        _enum(Recommendation, "visit_recommendation")
+        string_enum(Recommendation, "visit_recommendation")
     )
     notes: Mapped[str] = mapped_column(Text, default="")
     written_at: Mapped[datetime] = mapped_column(default=utcnow)
