@@ -113,7 +113,40 @@ def load_demo_data(*, only_if_empty: bool = True) -> bool:
         db.session.add_all(users)
         db.session.commit()
         add_demo_events(service, creator=users[-1], now=now)
+        visitor = next(u for u in users if u.email.startswith("initial-visitor@"))
+        add_demo_visit_slots(service, visitor=visitor, creator=users[-1], now=now)
     return True
+
+
+def add_demo_visit_slots(service: FosteringService, *, visitor: User, creator: User, now):
+    """Initial visit times on the next ten working days, across the service's areas."""
+    from datetime import time, timedelta
+
+    from portal.core.times import london_today
+    from portal.core.working_days import is_working_day
+    from portal.visits.models import VisitMode
+    from portal.visits.services import publish_slot
+
+    day = london_today(now)
+    made = 0
+    while made < 20:
+        day += timedelta(days=1)
+        if not is_working_day(day):
+            continue
+        for start in (time(10, 0), time(14, 0)):
+            area = service.localities[made % len(service.localities)]
+            publish_slot(
+                service,
+                by=creator,
+                visitor_id=visitor.id,
+                locality_id=area.id,
+                mode=VisitMode.VIDEO if made % 3 == 2 else VisitMode.AT_HOME,
+                day=day,
+                start=start,
+                minutes=90,
+                now=now,
+            )
+            made += 1
 
 
 def add_demo_events(service: FosteringService, *, creator: User, now) -> None:
