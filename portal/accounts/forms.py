@@ -2,11 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
-from wtforms import PasswordField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
+from wtforms import PasswordField, SubmitField
 from wtforms.validators import InputRequired, Length
 
-from portal.core.forms import EmailField, PasswordWidget
+from portal.core.forms import EmailField, PasswordWidget, full_name_field
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
@@ -32,18 +32,6 @@ def _new_password_field(label):
     )
 
 
-def _name_field():
-    return StringField(
-        _l("Full name"),
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message=_l("Enter your full name")),
-            Length(max=200, message=_l("Full name must be 200 characters or fewer")),
-        ],
-        render_kw={"autocomplete": "name", "spellcheck": "false"},
-    )
-
-
 class SignInForm(FlaskForm):
     """Email and password."""
 
@@ -62,7 +50,7 @@ class SignInForm(FlaskForm):
 class RegisterForm(FlaskForm):
     """A prospective foster carer's new account."""
 
-    name = _name_field()
+    name = full_name_field()
     email = EmailField(
         _l("Email address"),
         description=_l("We'll send you a link to confirm it."),
@@ -91,7 +79,7 @@ class ResetPasswordForm(FlaskForm):
 class AcceptInvitationForm(FlaskForm):
     """An invited person's name and password."""
 
-    name = _name_field()
+    name = full_name_field()
     password = _new_password_field(_l("Create a password"))
     submit = SubmitField(_l("Create account"), widget=GovSubmitInput())
 

@@ -6,7 +6,7 @@ from datetime import date, time
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovPasswordInput, GovTextInput
 from wtforms import DateField, StringField
-from wtforms.validators import Email, Length, ValidationError
+from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from portal.core.text import normalise_email
 from portal.core.validators import normalise_phone, normalise_postcode
@@ -170,3 +170,31 @@ class TimeOfDayField(StringField):
         self.time = parse_time(self.data)
         if self.time is None:
             raise ValidationError(self.invalid_message)
+
+
+def full_name_field() -> StringField:
+    """A person's full name, as every form asks for it."""
+    return StringField(
+        _l("Full name"),
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message=_l("Enter your full name")),
+            Length(max=200, message=_l("Full name must be 200 characters or fewer")),
+        ],
+        render_kw={"autocomplete": "name", "spellcheck": "false"},
+    )
+
+
+def phone_field(description=None) -> StringField:
+    """A phone number, checked and stored in one form (see UKPhone)."""
+    return StringField(
+        _l("Phone number"),
+        widget=GovTextInput(),
+        description=description,
+        validators=[InputRequired(message=_l("Enter your phone number")), UKPhone()],
+        render_kw={
+            "type": "tel",
+            "autocomplete": "tel",
+            "params": {"classes": "govuk-input--width-20"},
+        },
+    )

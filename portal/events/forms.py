@@ -12,7 +12,14 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import IntegerField, RadioField, SelectChoice, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from portal.core.forms import DayField, EmailField, TimeOfDayField, UKPhone, parse_time
+from portal.core.forms import (
+    DayField,
+    EmailField,
+    TimeOfDayField,
+    full_name_field,
+    parse_time,
+    phone_field,
+)
 from portal.events.models import Usefulness
 
 MAX_CAPACITY = 500
@@ -134,31 +141,13 @@ class EventForm(FlaskForm):
 class BookingForm(FlaskForm):
     """Booking a place without an account."""
 
-    name = StringField(
-        _l("Full name"),
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message=_l("Enter your full name")),
-            Length(max=200, message=_l("Full name must be 200 characters or fewer")),
-        ],
-        render_kw={"autocomplete": "name", "spellcheck": "false"},
-    )
+    name = full_name_field()
     email = EmailField(
         _l("Email address"),
         description=_l("We'll send your booking and a link to change it here."),
         validators=[InputRequired(message=_l("Enter your email address"))],
     )
-    phone = StringField(
-        _l("Phone number"),
-        widget=GovTextInput(),
-        description=_l("In case we need to tell you about a change on the day."),
-        validators=[InputRequired(message=_l("Enter your phone number")), UKPhone()],
-        render_kw={
-            "type": "tel",
-            "autocomplete": "tel",
-            "params": {"classes": "govuk-input--width-20"},
-        },
-    )
+    phone = phone_field(_l("In case we need to tell you about a change on the day."))
     seats = RadioField(
         _l("How many people are coming?"),
         widget=GovRadioInput(),

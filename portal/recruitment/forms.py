@@ -16,9 +16,9 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.validators import InputRequired, NumberRange
 
-from portal.core.forms import EmailField, UKPhone, UKPostcode
+from portal.core.forms import EmailField, UKPostcode, full_name_field, phone_field
 from portal.recruitment.models import HeardFrom, Interest
 
 INTEREST_LABELS = {
@@ -44,28 +44,11 @@ HEARD_LABELS = {
 class EnquiryForm(FlaskForm):
     """A short first enquiry about fostering."""
 
-    name = StringField(
-        _l("Full name"),
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message=_l("Enter your full name")),
-            Length(max=200, message=_l("Full name must be 200 characters or fewer")),
-        ],
-        render_kw={"autocomplete": "name", "spellcheck": "false"},
-    )
+    name = full_name_field()
     email = EmailField(
         _l("Email address"), validators=[InputRequired(message=_l("Enter your email address"))]
     )
-    phone = StringField(
-        _l("Phone number"),
-        widget=GovTextInput(),
-        validators=[InputRequired(message=_l("Enter your phone number")), UKPhone()],
-        render_kw={
-            "type": "tel",
-            "autocomplete": "tel",
-            "params": {"classes": "govuk-input--width-20"},
-        },
-    )
+    phone = phone_field()
     postcode = StringField(
         _l("Postcode"),
         widget=GovTextInput(),

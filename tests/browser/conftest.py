@@ -100,3 +100,13 @@ def assert_accessible(page) -> None:
         for v in violations
     ]
     assert violations == [], f"{page.url}\n{json.dumps(summary, indent=2)}"
+
+
+def sign_in(page, email: str, password: str | None = None, service: str = "leicestershire"):
+    """Sign in through the real form."""
+    from tests.conftest import PASSWORD
+
+    page.goto(f"/{service}/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password or PASSWORD)
+    page.get_by_role("button", name="Sign in").click()

@@ -11,8 +11,8 @@ from portal.bookings.models import Booking
 from portal.core.db import utcnow
 from portal.core.extensions import db
 from portal.events import services as events
-from tests.browser.conftest import DESKTOP, PHONE, assert_accessible
-from tests.conftest import PASSWORD, links_in, path_of
+from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, sign_in
+from tests.conftest import links_in, path_of
 
 
 def _fill_enquiry(page):
@@ -119,10 +119,7 @@ def test_marking_attendance_updates_the_row_without_a_reload(
         )
     staff = make_user(leicestershire, Role.RECRUITMENT)
     page = new_page(viewport=DESKTOP)
-    page.goto("/leicestershire/sign-in")
-    page.get_by_label("Email address").fill(staff.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, staff.email)
     page.goto(f"/leicestershire/staff/events/{event.id}/register")
     page.evaluate("window.notReloaded = true")
     page.get_by_role("button", name="Came").click()
@@ -187,10 +184,7 @@ def test_every_events_page_has_no_axe_violations(
         checked += 1
 
     staff = make_user(leicestershire, Role.RECRUITMENT)
-    page.goto("/leicestershire/sign-in")
-    page.get_by_label("Email address").fill(staff.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, staff.email)
     for path in [
         "/leicestershire/staff/",
         "/leicestershire/staff/events",

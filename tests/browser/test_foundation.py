@@ -8,15 +8,8 @@ from portal.accounts.models import Role, TokenPurpose
 from portal.accounts.services import issue_token
 from portal.core.extensions import db
 from portal.core.models import OutboxMessage
-from tests.browser.conftest import DESKTOP, PHONE, assert_accessible
+from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, sign_in
 from tests.conftest import PASSWORD, links_in, path_of
-
-
-def _sign_in(page, email, password):
-    page.goto("/leicestershire/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
@@ -49,7 +42,7 @@ def test_a_new_applicant_registers_confirms_signs_in_out_and_resets_on_a_phone(
         "Your email address is confirmed" in page.locator(".govuk-notification-banner").inner_text()
     )
 
-    _sign_in(page, "sam@example.org", "a long enough phrase")
+    sign_in(page, "sam@example.org", "a long enough phrase")
     assert page.locator("h1").inner_text() == "Your account"
     page.get_by_role("button", name="Sign out").click()
     assert "You have signed out" in page.locator(".govuk-notification-banner").inner_text()
@@ -62,7 +55,7 @@ def test_a_new_applicant_registers_confirms_signs_in_out_and_resets_on_a_phone(
     page.goto(path_of(links_in(reset)[0]))
     page.get_by_label("New password").fill("a different long phrase")
     page.get_by_role("button", name="Save new password").click()
-    _sign_in(page, "sam@example.org", "a different long phrase")
+    sign_in(page, "sam@example.org", "a different long phrase")
     assert page.locator("h1").inner_text() == "Your account"
 
     no_sideways_scroll = page.evaluate(
@@ -142,7 +135,7 @@ def test_every_foundation_page_has_no_axe_violations(
         checked += 1
     for user, paths in signed_in.items():
         person_page = new_page(viewport=viewport)
-        _sign_in(person_page, user.email, PASSWORD)
+        sign_in(person_page, user.email, PASSWORD)
         for path in paths:
             person_page.goto(path)
             assert_accessible(person_page)
@@ -196,7 +189,7 @@ def test_htmx_invitation_errors_arrive_without_a_reload_and_take_focus(
 ):
     manager = make_user(leicestershire, Role.SERVICE_MANAGER)
     page = new_page(viewport=PHONE)
-    _sign_in(page, manager.email, PASSWORD)
+    sign_in(page, manager.email, PASSWORD)
     page.goto("/leicestershire/staff/invitations")
     page.evaluate("window.notReloaded = true")
     page.get_by_role("button", name="Send invitation").click()

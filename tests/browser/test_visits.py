@@ -9,16 +9,8 @@ from playwright.sync_api import expect
 from portal.accounts.models import Role
 from portal.core.db import utcnow
 from portal.core.extensions import db
-from tests.browser.conftest import PHONE, assert_accessible
-from tests.conftest import PASSWORD
+from tests.browser.conftest import PHONE, assert_accessible, sign_in
 from tests.visits.helpers import make_enquiry, make_slot
-
-
-def _sign_in(page, service, user):
-    page.goto(f"/{service.slug}/sign-in")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def _slot_radio(page, slot):
@@ -51,7 +43,7 @@ def test_an_applicant_books_and_reschedules_and_the_visitor_records_it_on_a_phon
         if javascript:
             assert_accessible(checked_page)
 
-    _sign_in(page, lancashire, applicant)
+    sign_in(page, applicant.email, service=lancashire.slug)
     page.goto("/lancashire/initial-visit")
     assert page.locator("h1").inner_text() == "Book your initial visit"
     _check(page)
@@ -100,7 +92,7 @@ def test_an_applicant_books_and_reschedules_and_the_visitor_records_it_on_a_phon
     later.ends_at = later.starts_at + timedelta(minutes=90)
     db.session.commit()
     staff_page = new_page(viewport=PHONE, javascript=javascript)
-    _sign_in(staff_page, lancashire, visitor)
+    sign_in(staff_page, visitor.email, service=lancashire.slug)
     staff_page.goto("/lancashire/staff/initial-visits")
     _check(staff_page)
     assert _fits_the_screen(staff_page)
@@ -132,7 +124,7 @@ def test_staff_publish_slots_and_enquirers_book_by_private_link_with_no_axe_viol
     manager = make_user(leicestershire, Role.RECRUITMENT)
     make_user(leicestershire, Role.INITIAL_VISITOR, name="Vic Visitor")
     page = new_page(viewport=PHONE)
-    _sign_in(page, leicestershire, manager)
+    sign_in(page, manager.email, service=leicestershire.slug)
     page.goto("/leicestershire/staff/initial-visits")
     assert_accessible(page)
     page.get_by_role("button", name="Add a visit slot").click()
