@@ -4,6 +4,7 @@ JavaScript; axe-core on every page they add."""
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.accounts.models import Role
@@ -51,7 +52,7 @@ def test_enquire_book_get_the_calendar_file_and_cancel_by_the_link(
     assert page.get_by_label("Full name").input_value() == "Pat Example"
     page.get_by_role("button", name="Book my place").click()
     page.locator("h1", has_text="Your booking").wait_for()
-    assert "Booked" in page.locator(".govuk-summary-list").inner_text()
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Booked")
 
     messages = smtp_server.deliver()
     booked = next(m for m in messages if m["Subject"].startswith("Your place"))
@@ -61,7 +62,7 @@ def test_enquire_book_get_the_calendar_file_and_cancel_by_the_link(
 
     page.goto(manage)
     page.get_by_role("button", name="Cancel my booking").click()
-    assert "Your booking is cancelled" in page.locator(".govuk-notification-banner").inner_text()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Your booking is cancelled")
     db.session.refresh(event.occasion)
     assert event.occasion.seats_taken == 0
     assert page.console_problems == []
@@ -91,14 +92,14 @@ def test_join_the_waiting_list_and_take_the_place_that_frees(
     page.get_by_label("Phone number").fill("07700900123")
     page.get_by_role("button", name="Book my place").click()
     page.locator("h1", has_text="Your booking").wait_for()
-    assert "On the waiting list" in page.locator(".govuk-summary-list").inner_text()
+    expect(page.locator(".govuk-summary-list")).to_contain_text("On the waiting list")
 
     with app.test_request_context():
         events.cancel_booking(db.session.get(Booking, holder.id), utcnow())
     offer = next(m for m in smtp_server.deliver() if m["Subject"].startswith("A place has come"))
     page.goto(path_of(links_in(offer)[0]))
     page.get_by_role("button", name="Accept the place").click()
-    assert "Booked" in page.locator(".govuk-summary-list").inner_text()
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Booked")
     assert page.console_problems == []
 
 

@@ -1,7 +1,10 @@
 """The foundation in a real browser: accounts journeys on a phone, axe-core on every page,
 the CSP enforced, and no console errors."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.accounts.models import Role, TokenPurpose
@@ -20,43 +23,43 @@ def test_a_new_applicant_registers_confirms_signs_in_out_and_resets_on_a_phone(
     page.goto("/leicestershire/")
     page.get_by_role("link", name="Thinking about fostering").click()
     page.get_by_role("button", name="Create an account").click()
-    assert page.locator("h1").inner_text() == "Create an account"
+    expect(page.locator("h1")).to_have_text("Create an account")
 
     # A mistake first: the message sits beside the field and the typing is kept.
     page.get_by_label("Full name").fill("Sam Example")
     page.get_by_label("Email address").fill("sam@example")
     page.get_by_label("Create a password").fill("a long enough phrase")
     page.get_by_role("button", name="Create account").click()
-    assert page.title().startswith("Error:")
-    assert "correct format" in page.locator("#email-error").inner_text()
+    expect(page).to_have_title(re.compile("^Error:"))
+    expect(page.locator("#email-error")).to_contain_text("correct format")
     assert page.get_by_label("Full name").input_value() == "Sam Example"
 
     page.get_by_label("Email address").fill("sam@example.org")
     page.get_by_label("Create a password").fill("a long enough phrase")
     page.get_by_role("button", name="Create account").click()
-    assert page.locator("h1").inner_text() == "Check your email"
+    expect(page.locator("h1")).to_have_text("Check your email")
 
     [confirmation] = smtp_server.deliver()
     page.goto(path_of(links_in(confirmation)[0]))
-    assert (
-        "Your email address is confirmed" in page.locator(".govuk-notification-banner").inner_text()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Your email address is confirmed"
     )
 
     sign_in(page, "sam@example.org", "a long enough phrase")
-    assert page.locator("h1").inner_text() == "Your account"
+    expect(page.locator("h1")).to_have_text("Your account")
     page.get_by_role("button", name="Sign out").click()
-    assert "You have signed out" in page.locator(".govuk-notification-banner").inner_text()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("You have signed out")
 
     page.get_by_role("link", name="I have forgotten my password").click()
     page.get_by_label("Email address").fill("sam@example.org")
     page.get_by_role("button", name="Send reset link").click()
-    assert page.locator("h1").inner_text() == "Check your email"
+    expect(page.locator("h1")).to_have_text("Check your email")
     reset = smtp_server.deliver()[-1]
     page.goto(path_of(links_in(reset)[0]))
     page.get_by_label("New password").fill("a different long phrase")
     page.get_by_role("button", name="Save new password").click()
     sign_in(page, "sam@example.org", "a different long phrase")
-    assert page.locator("h1").inner_text() == "Your account"
+    expect(page.locator("h1")).to_have_text("Your account")
 
     no_sideways_scroll = page.evaluate(
         "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
@@ -130,7 +133,7 @@ def test_every_foundation_page_has_no_axe_violations(
     ]:
         page.goto(path)
         page.get_by_role("button", name=button).click()
-        assert page.locator(".govuk-error-summary").is_visible()
+        page.locator(".govuk-error-summary").wait_for()
         assert_accessible(page)
         checked += 1
     for user, paths in signed_in.items():
@@ -202,7 +205,7 @@ def test_htmx_invitation_errors_arrive_without_a_reload_and_take_focus(
     page.get_by_role("button", name="Send invitation").click()
     page.get_by_text("Invitation sent.").wait_for()
     assert page.evaluate("window.notReloaded") is True
-    assert "Robin New" in page.locator("table").inner_text()
+    expect(page.locator("table")).to_contain_text("Robin New")
     assert db.session.scalar(select(OutboxMessage.template)) == "invitation"
     assert page.console_problems == []
 

@@ -1,6 +1,7 @@
 """Initial visits in a real browser on a phone: book, reschedule and record, with and
 without JavaScript, and axe-core on every page the feature adds."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -45,7 +46,7 @@ def test_an_applicant_books_and_reschedules_and_the_visitor_records_it_on_a_phon
 
     sign_in(page, applicant.email, service=lancashire.slug)
     page.goto("/lancashire/initial-visit")
-    assert page.locator("h1").inner_text() == "Book your initial visit"
+    expect(page.locator("h1")).to_have_text("Book your initial visit")
     _check(page)
 
     # Narrow the times to one area: htmx swaps the list in place; without it, the button.
@@ -61,29 +62,29 @@ def test_an_applicant_books_and_reschedules_and_the_visitor_records_it_on_a_phon
 
     # Forgetting to choose says so, then booking works.
     page.get_by_role("button", name="Book this visit").click()
-    assert page.title().startswith("Error:")
-    assert "Choose a time for your visit" in page.locator(".govuk-error-summary").inner_text()
+    expect(page).to_have_title(re.compile("^Error:"))
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose a time for your visit")
     _check(page)
     _slot_radio(page, in_central).check()
     page.get_by_role("button", name="Book this visit").click()
-    assert "Initial visit booked" in page.locator(".govuk-panel").inner_text()
+    expect(page.locator(".govuk-panel")).to_contain_text("Initial visit booked")
     _check(page)
     assert _fits_the_screen(page)
     [booked] = smtp_server.deliver()
     assert booked["Subject"] == "Your initial visit is booked"
 
     page.get_by_role("link", name="Change or cancel your visit").click()
-    assert page.locator("h1").inner_text() == "Your initial visit"
+    expect(page.locator("h1")).to_have_text("Your initial visit")
     _check(page)
     page.get_by_role("link", name="Cancel the visit").click()
     _check(page)
     page.get_by_role("link", name="Back").click()
     page.get_by_role("button", name="Change the time").click()
-    assert page.locator("h1").inner_text() == "Change the time of your visit"
+    expect(page.locator("h1")).to_have_text("Change the time of your visit")
     _check(page)
     _slot_radio(page, later).check()
     page.get_by_role("button", name="Change to this time").click()
-    assert "Initial visit booked" in page.locator(".govuk-panel").inner_text()
+    expect(page.locator(".govuk-panel")).to_contain_text("Initial visit booked")
     assert smtp_server.deliver()[-1]["Subject"] == "Your initial visit has moved to a new time"
     assert page.console_problems == []
 
@@ -100,20 +101,18 @@ def test_an_applicant_books_and_reschedules_and_the_visitor_records_it_on_a_phon
     _check(staff_page)
     staff_page.get_by_label("Motivation to foster").fill("Wants to give a child a stable home.")
     staff_page.get_by_role("button", name="Save record").click()
-    assert (
+    expect(staff_page.locator(".govuk-error-summary")).to_contain_text(
         "Enter their understanding of fostering"
-        in staff_page.locator(".govuk-error-summary").inner_text()
     )
     _check(staff_page)
     staff_page.get_by_label("Understanding of fostering").fill("Has read widely.")
     staff_page.get_by_label("Skills and attributes").fill("Patient and warm.")
     staff_page.get_by_label("Progress to assessment").check()
     staff_page.get_by_role("button", name="Save record").click()
-    assert (
+    expect(staff_page.locator(".govuk-notification-banner")).to_contain_text(
         "Record of the visit with Ash Applicant saved."
-        in staff_page.locator(".govuk-notification-banner").inner_text()
     )
-    assert staff_page.get_by_text("No records are due.").is_visible()
+    expect(staff_page.get_by_text("No records are due.")).to_be_visible()
     assert staff_page.get_by_role("link", name="Write the record for Ash Applicant").count() == 0
     assert staff_page.console_problems == []
 
@@ -130,7 +129,7 @@ def test_staff_publish_slots_and_enquirers_book_by_private_link_with_no_axe_viol
     page.get_by_role("button", name="Add a visit slot").click()
     assert_accessible(page)
     page.get_by_role("button", name="Publish slot").click()
-    assert "Enter a date" in page.locator(".govuk-error-summary").inner_text()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a date")
     assert_accessible(page)
 
     day = (utcnow() + timedelta(days=7)).date()
@@ -142,7 +141,7 @@ def test_staff_publish_slots_and_enquirers_book_by_private_link_with_no_axe_viol
     page.get_by_label(leicestershire.localities[0].name).check()
     page.get_by_label("By video call").check()
     page.get_by_role("button", name="Publish slot").click()
-    assert "Visit slot published." in page.locator(".govuk-notification-banner").inner_text()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Visit slot published.")
     assert "2:30" in page.locator("table").last.inner_text()
     assert_accessible(page)
     assert _fits_the_screen(page)
@@ -150,11 +149,11 @@ def test_staff_publish_slots_and_enquirers_book_by_private_link_with_no_axe_viol
     make_enquiry(leicestershire, "private-link-secret", name="Eve Enquirer")
     enquirer = new_page(viewport=PHONE)
     enquirer.goto("/leicestershire/initial-visit/private-link-secret")
-    assert enquirer.locator("h1").inner_text() == "Book your initial visit"
+    expect(enquirer.locator("h1")).to_have_text("Book your initial visit")
     assert_accessible(enquirer)
     enquirer.locator("input[name='slot']").first.check()
     enquirer.get_by_role("button", name="Book this visit").click()
-    assert "Initial visit booked" in enquirer.locator(".govuk-panel").inner_text()
+    expect(enquirer.locator(".govuk-panel")).to_contain_text("Initial visit booked")
     assert page.console_problems == [] and enquirer.console_problems == []
     enquirer.goto("/leicestershire/initial-visit/not-the-secret")
-    assert enquirer.locator("h1").inner_text() == "Page not found"
+    expect(enquirer.locator("h1")).to_have_text("Page not found")
