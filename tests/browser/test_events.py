@@ -16,6 +16,20 @@ from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, sign_in
 from tests.conftest import links_in, path_of
 
 
+def _book(event, name, email, access_needs=""):
+    """Book a place directly through the service, as another person would have."""
+    return events.book(
+        event,
+        name=name,
+        email=email,
+        phone="+447700900001",
+        seats=1,
+        access_needs=access_needs,
+        locale="en",
+        now=utcnow(),
+    )
+
+
 def _fill_enquiry(page):
     page.get_by_label("Full name").fill("Pat Example")
     page.get_by_label("Email address").fill("pat@example.org")
@@ -74,16 +88,7 @@ def test_join_the_waiting_list_and_take_the_place_that_frees(
 ):
     event = make_event(capacity=1)
     with app.test_request_context():
-        holder = events.book(
-            event,
-            name="First",
-            email="first@example.org",
-            phone="+447700900001",
-            seats=1,
-            access_needs="",
-            locale="en",
-            now=utcnow(),
-        )
+        holder = _book(event, "First", "first@example.org")
     page = new_page(viewport=PHONE, javascript=javascript)
     page.goto(f"/leicestershire/events/{event.id}")
     page.get_by_role("button", name="Join the waiting list").click()
@@ -108,16 +113,7 @@ def test_marking_attendance_updates_the_row_without_a_reload(
 ):
     event = make_event()
     with app.test_request_context():
-        events.book(
-            event,
-            name="Attendee",
-            email="a@example.org",
-            phone="+447700900001",
-            seats=1,
-            access_needs="",
-            locale="en",
-            now=utcnow(),
-        )
+        _book(event, "Attendee", "a@example.org")
     staff = make_user(leicestershire, Role.RECRUITMENT)
     page = new_page(viewport=DESKTOP)
     sign_in(page, staff.email)
@@ -136,26 +132,8 @@ def test_every_events_page_has_no_axe_violations(
     event = make_event(capacity=1, online=False)
     make_event(starts_in=timedelta(days=30), online=True, title="Online evening")
     with app.test_request_context():
-        first = events.book(
-            event,
-            name="First",
-            email="first@example.org",
-            phone="+447700900001",
-            seats=1,
-            access_needs="Step-free access",
-            locale="en",
-            now=utcnow(),
-        )
-        waiting = events.book(
-            event,
-            name="Second",
-            email="second@example.org",
-            phone="+447700900002",
-            seats=1,
-            access_needs="",
-            locale="en",
-            now=utcnow(),
-        )
+        first = _book(event, "First", "first@example.org", access_needs="Step-free access")
+        waiting = _book(event, "Second", "second@example.org")
         tokens = {
             "confirmed": events.engine.booking_token(first),
             "waiting": events.engine.booking_token(waiting),
