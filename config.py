@@ -38,6 +38,10 @@ class Config:
     # Absolute address used in emails, which are rendered outside any request.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
     REDIS_URL = os.environ.get("REDIS_URL")
+    # Fernet keys for what young people send, newest first, comma-separated.
+    DATA_ENCRYPTION_KEYS = tuple(
+        key for key in os.environ.get("DATA_ENCRYPTION_KEYS", "").split(",") if key.strip()
+    )
     # How many proxies (e.g. nginx) sit in front of the app and set X-Forwarded-* headers.
     # Leave 0 when clients connect directly, or they could forge their address.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
@@ -83,6 +87,8 @@ class Config:
         """Refuse to start without the settings production cannot do without."""
         if not cls.SECRET_KEY:
             raise RuntimeError("SECRET_KEY must be set outside development and tests.")
+        if not cls.DATA_ENCRYPTION_KEYS:
+            raise RuntimeError("DATA_ENCRYPTION_KEYS must be set outside development and tests.")
 
 
 class DevelopmentConfig(Config):
@@ -94,6 +100,10 @@ class DevelopmentConfig(Config):
     FORCE_HTTPS = False
     HSTS = False
     DEMO_DATA = True
+    # A fixed key so `make run` works out of the box; never use it anywhere else.
+    DATA_ENCRYPTION_KEYS = Config.DATA_ENCRYPTION_KEYS or (
+        "ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMtISE=",
+    )
 
     @classmethod
     def check(cls) -> None:
@@ -117,6 +127,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     PUBLIC_URL = "http://localhost"
     DEMO_DATA = True
+    DATA_ENCRYPTION_KEYS = ("dGVzdC1vbmx5LWtleS10aGlydHktdHdvLWJ5dGVzISE=",)
     # Cheap hashing keeps the suite fast; the algorithm (argon2id) is the same.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8192

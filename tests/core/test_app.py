@@ -20,6 +20,13 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
         create_app(ProductionConfig)
 
 
+def test_production_refuses_to_start_without_encryption_keys(monkeypatch):
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "set")
+    monkeypatch.setattr(ProductionConfig, "DATA_ENCRYPTION_KEYS", ())
+    with pytest.raises(RuntimeError, match="DATA_ENCRYPTION_KEYS"):
+        create_app(ProductionConfig)
+
+
 def test_database_url_accepts_plain_postgres_urls(monkeypatch):
     from config import _database_url
 

@@ -26,3 +26,15 @@ def test_two_working_days_after_christmas_eve_skip_the_holidays():
     assert add_working_days(date(2026, 11, 20), 2) == date(2026, 11, 24)  # Friday -> Tuesday
     assert working_days_between(date(2026, 12, 24), date(2026, 12, 30)) == 2
     assert working_days_between(date(2026, 12, 30), date(2026, 12, 24)) == 0
+
+
+def test_working_days_skip_easter_and_a_bank_holiday_monday():
+    # Good Friday 26 March and Easter Monday 29 March 2027.
+    assert add_working_days(date(2027, 3, 25), 1) == date(2027, 3, 30)
+    # Early May bank holiday, Monday 3 May 2027.
+    assert add_working_days(date(2027, 4, 30), 1) == date(2027, 5, 4)
+
+
+def test_ten_working_days_across_christmas_and_new_year():
+    # 25, 28 December 2026 and 1 January 2027 are bank holidays in England.
+    assert add_working_days(date(2026, 12, 18), 10) == date(2027, 1, 6)
