@@ -103,6 +103,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts import bp as accounts_bp
+    from portal.childrens_rights import bp as childrens_rights_bp
     from portal.events import bp as events_bp
     from portal.organisation import bp as organisation_bp
     from portal.pages import bp as pages_bp
@@ -113,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(organisation_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(childrens_rights_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(recruitment_bp)
     app.register_blueprint(staff_bp)

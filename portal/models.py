@@ -2,6 +2,7 @@
 
 from portal.accounts.models import AccountToken, User, UserRole
 from portal.bookings.models import Booking, Occasion
+from portal.childrens_rights.models import Conversation, RightsMessage
 from portal.core.models import AuditEvent, OutboxMessage
 from portal.events.models import EventFeedback, InformationEvent
 from portal.organisation.models import FosteringService, Locality, Team, Venue
@@ -12,6 +13,7 @@ __all__ = [
     "AccountToken",
     "AuditEvent",
     "Booking",
+    "Conversation",
     "Enquiry",
     "EventFeedback",
     "FosteringService",
@@ -19,6 +21,7 @@ __all__ = [
     "Locality",
     "Occasion",
     "OutboxMessage",
+    "RightsMessage",
     "Team",
     "User",
     "UserRole",

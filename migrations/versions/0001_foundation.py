@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 15:54:24.258129
+Create Date: 2026-11-23 16:18:43.159894
 
 """
 from alembic import op
@@ -289,6 +289,36 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_information_event_series_id'), ['series_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_information_event_service_id'), ['service_id'], unique=False)
 
+    op.create_table('rights_conversation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('service_id', sa.Integer(), nullable=False),
+    sa.Column('reference', sa.String(length=12), nullable=False),
+    sa.Column('phrase_hash', sa.String(length=200), nullable=False),
+    sa.Column('name', sa.Text(), nullable=True),
+    sa.Column('age', sa.Integer(), nullable=True),
+    sa.Column('how_to_reach', sa.Text(), nullable=True),
+    sa.Column('safe_times', sa.Text(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('locale', sa.String(length=10), nullable=False),
+    sa.Column('status', sa.Enum('open', 'closed', name='conversation_status', native_enum=False, length=40), nullable=False),
+    sa.Column('is_urgent', sa.Boolean(), nullable=False),
+    sa.Column('urgent_topics', sa.JSON(), nullable=False),
+    sa.Column('awaiting_officer', sa.Boolean(), nullable=False),
+    sa.Column('assigned_to_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_message_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['assigned_to_id'], ['user_account.id'], name=op.f('fk_rights_conversation_assigned_to_id_user_account')),
+    sa.ForeignKeyConstraint(['service_id'], ['fostering_service.id'], name=op.f('fk_rights_conversation_service_id_fostering_service')),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_rights_conversation_user_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rights_conversation')),
+    sa.UniqueConstraint('reference', name=op.f('uq_rights_conversation_reference'))
+    )
+    with op.batch_alter_table('rights_conversation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rights_conversation_last_message_at'), ['last_message_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_rights_conversation_service_id'), ['service_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_rights_conversation_user_id'), ['user_id'], unique=False)
+
     op.create_table('user_role',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('role', sa.Enum('prospective-carer', 'approved-carer', 'young-person', 'recruitment', 'initial-visitor', 'assessing-social-worker', 'supervising-social-worker', 'training-coordinator', 'childrens-rights-officer', 'complaints-manager', 'service-manager', name='role', native_enum=False, length=40), nullable=False),
@@ -335,6 +365,24 @@ def upgrade():
     with op.batch_alter_table('event_feedback', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_event_feedback_event_id'), ['event_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_event_feedback_service_id'), ['service_id'], unique=False)
+
+    op.create_table('rights_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('service_id', sa.Integer(), nullable=False),
+    sa.Column('conversation_id', sa.Integer(), nullable=False),
+    sa.Column('author', sa.Enum('young-person', 'officer', name='message_author', native_enum=False, length=40), nullable=False),
+    sa.Column('officer_id', sa.Integer(), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('is_urgent', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['conversation_id'], ['rights_conversation.id'], name=op.f('fk_rights_message_conversation_id_rights_conversation')),
+    sa.ForeignKeyConstraint(['officer_id'], ['user_account.id'], name=op.f('fk_rights_message_officer_id_user_account')),
+    sa.ForeignKeyConstraint(['service_id'], ['fostering_service.id'], name=op.f('fk_rights_message_service_id_fostering_service')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rights_message'))
+    )
+    with op.batch_alter_table('rights_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rights_message_conversation_id'), ['conversation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_rights_message_service_id'), ['service_id'], unique=False)
 
     op.create_table('visit_booking',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -402,6 +450,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_visit_booking_enquiry_id'))
 
     op.drop_table('visit_booking')
+    with op.batch_alter_table('rights_message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rights_message_service_id'))
+        batch_op.drop_index(batch_op.f('ix_rights_message_conversation_id'))
+
+    op.drop_table('rights_message')
     with op.batch_alter_table('event_feedback', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_event_feedback_service_id'))
         batch_op.drop_index(batch_op.f('ix_event_feedback_event_id'))
@@ -415,6 +468,12 @@ def downgrade():
 
     op.drop_table('visit_slot')
     op.drop_table('user_role')
+    with op.batch_alter_table('rights_conversation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rights_conversation_user_id'))
+        batch_op.drop_index(batch_op.f('ix_rights_conversation_service_id'))
+        batch_op.drop_index(batch_op.f('ix_rights_conversation_last_message_at'))
+
+    op.drop_table('rights_conversation')
     with op.batch_alter_table('information_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_information_event_service_id'))
         batch_op.drop_index(batch_op.f('ix_information_event_series_id'))

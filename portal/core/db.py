@@ -52,9 +52,11 @@ class Base(DeclarativeBase):
 
 
 def render_item(type_, obj, autogen_context):
-    """Write UTCDateTime into migrations as a plain timezone-aware DateTime."""
+    """Write our column types into migrations as the plain types they store."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and type(obj).__name__ == "EncryptedText":
+        return "sa.Text()"  # ciphertext is text; encryption happens in the app
     return False
 
 

@@ -22,6 +22,9 @@ def home():
         "staff/home.html",
         can_invite=bool(accounts.roles_invitable_by(current_user)),
         runs_recruitment=current_user.has_role(Role.RECRUITMENT, Role.SERVICE_MANAGER),
+        reads_childrens_rights=current_user.has_role(
+            Role.CHILDRENS_RIGHTS_OFFICER, Role.SERVICE_MANAGER
+        ),
         does_visits=current_user.has_role(
             Role.INITIAL_VISITOR, Role.RECRUITMENT, Role.SERVICE_MANAGER
         ),

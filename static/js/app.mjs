@@ -16,3 +16,15 @@ document.addEventListener("htmx:afterSwap", (event) => {
     focusable.focus();
   }
 });
+
+// Exit this page: GOV.UK's component leaves with `location.href`, which keeps this page in
+// the browser's history. As soon as it starts to leave, replace the history entry instead,
+// so Back does not bring anyone (or whoever picks up the phone) back here.
+const exitButton = document.querySelector(".govuk-exit-this-page__button");
+if (exitButton) {
+  new MutationObserver(() => {
+    if (document.body.classList.contains("govuk-exit-this-page-hide-content")) {
+      window.location.replace(exitButton.href);
+    }
+  }).observe(document.body, { attributes: true, attributeFilter: ["class"] });
+}

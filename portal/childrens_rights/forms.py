@@ -1,0 +1,130 @@
+"""Forms for young people and officers."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+MESSAGE_MAX = 5000
+
+
+def _message_field(label, hint=None):
+    return TextAreaField(
+        label,
+        widget=GovCharacterCount(),
+        description=hint,
+        validators=[
+            InputRequired(message=_l("Write your message")),
+            Length(
+                max=MESSAGE_MAX,
+                message=_l("Your message must be %(max)s characters or fewer", max=MESSAGE_MAX),
+            ),
+        ],
+        render_kw={"params": {"maxlength": MESSAGE_MAX, "rows": 8}},
+    )
+
+
+class TalkForm(FlaskForm):
+    """A young person's first message; everything but the message is optional."""
+
+    body = _message_field(
+        _l("What would you like to tell us?"),
+        _l("Write as much or as little as you like. You do not have to give your name."),
+    )
+    name = StringField(
+        _l("Your name (optional)"),
+        widget=GovTextInput(),
+        validators=[Length(max=100, message=_l("Your name must be 100 characters or fewer"))],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    age = IntegerField(
+        _l("How old are you? (optional)"),
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            NumberRange(min=4, max=25, message=_l("Enter an age from 4 to 25, or leave it empty")),
+        ],
+        render_kw={"inputmode": "numeric", "params": {"classes": "govuk-input--width-2"}},
+    )
+    how_to_reach = StringField(
+        _l("How can we reach you? (optional)"),
+        widget=GovTextInput(),
+        description=_l("A phone number or email address, if you want us to contact you."),
+        validators=[Length(max=200, message=_l("This must be 200 characters or fewer"))],
+        render_kw={"autocomplete": "off"},
+    )
+    safe_times = StringField(
+        _l("When is it safe to contact you? (optional)"),
+        widget=GovTextInput(),
+        validators=[Length(max=200, message=_l("This must be 200 characters or fewer"))],
+    )
+    submit = SubmitField(_l("Send my message"), widget=GovSubmitInput())
+
+
+class UnlockForm(FlaskForm):
+    """The reference and phrase that open a conversation."""
+
+    reference = StringField(
+        _l("Your reference"),
+        widget=GovTextInput(),
+        description=_l("It looks like CR-7KQ2MX."),
+        validators=[InputRequired(message=_l("Enter your reference"))],
+        render_kw={
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "params": {"classes": "govuk-input--width-10"},
+        },
+    )
+    phrase = StringField(
+        _l("Your secret words"),
+        widget=GovTextInput(),
+        description=_l("For example, kite-river-plum-47."),
+        validators=[InputRequired(message=_l("Enter your secret words"))],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Read my messages"), widget=GovSubmitInput())
+
+
+class ReplyForm(FlaskForm):
+    """An answer in a conversation (from either side)."""
+
+    body = _message_field(_l("Your reply"))
+    submit = SubmitField(_l("Send"), widget=GovSubmitInput())
+
+
+class OfficerReplyForm(FlaskForm):
+    """An officer's reply."""
+
+    body = TextAreaField(
+        _l("Reply"),
+        widget=GovTextArea(),
+        validators=[
+            InputRequired(message=_l("Write a reply")),
+            Length(max=MESSAGE_MAX, message=_l("Reply must be 5000 characters or fewer")),
+        ],
+    )
+    submit = SubmitField(_l("Send reply"), widget=GovSubmitInput())
+
+
+class AssignForm(FlaskForm):
+    """Choose the officer responsible."""
+
+    officer = SelectField(
+        _l("Officer"),
+        widget=GovSelect(),
+        validators=[InputRequired(message=_l("Choose an officer"))],
+    )
+    submit = SubmitField(_l("Assign"), widget=GovSubmitInput())
+
+
+class ActionForm(FlaskForm):
+    """A single button: close or reopen."""
+
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())

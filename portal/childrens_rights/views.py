@@ -1,0 +1,205 @@
+"""Children's Rights routes: young people's pages and the officers' queue."""
+
+from flask import abort, flash, g, redirect, render_template, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from portal.accounts.views import attempts_limit
+from portal.childrens_rights import bp, services
+from portal.childrens_rights.forms import (
+    ActionForm,
+    AssignForm,
+    OfficerReplyForm,
+    ReplyForm,
+    TalkForm,
+    UnlockForm,
+)
+from portal.core.access import only_for
+from portal.core.db import utcnow
+from portal.core.extensions import limiter
+
+OPEN_THREAD = "rights_thread"  # session key: {service slug: conversation id}
+JUST_SENT = "rights_sent"
+
+
+def _remember_thread(conversation) -> None:
+    threads = dict(session.get(OPEN_THREAD, {}))
+    threads[g.service.slug] = conversation.id
+    session[OPEN_THREAD] = threads
+
+
+def _open_thread():
+    conversation_id = session.get(OPEN_THREAD, {}).get(g.service.slug)
+    return services.conversation_for(g.service, conversation_id)
+
+
+@bp.route("/young-people/talk", methods=["GET", "POST"])
+def talk():
+    """Write to a Children's Rights Officer, with or without an account."""
+    form = TalkForm()
+    if form.validate_on_submit():
+        conversation, phrase = services.start_conversation(
+            g.service,
+            body=form.body.data,
+            name=form.name.data or "",
+            age=form.age.data,
+            how_to_reach=form.how_to_reach.data or "",
+            safe_times=form.safe_times.data or "",
+            locale=str(get_locale()),
+            now=utcnow(),
+            user_id=current_user.id if current_user.is_authenticated else None,
+        )
+        # The phrase is shown once, on the next page; it never goes in a URL.
+        session[JUST_SENT] = {
+            "service": g.service.slug,
+            "reference": conversation.reference,
+            "phrase": phrase,
+            "urgent": conversation.is_urgent,
+        }
+        _remember_thread(conversation)
+        return redirect(url_for("childrens_rights.message_sent"))
+    return render_template("childrens_rights/talk.html", form=form)
+
+
+@bp.get("/young-people/talk/sent")
+def message_sent():
+    """The reference and secret words to come back with, and help now if it is urgent."""
+    sent = session.get(JUST_SENT)
+    if not sent or sent.get("service") != g.service.slug:
+        return redirect(url_for("childrens_rights.talk"))
+    return render_template("childrens_rights/message_sent.html", sent=sent)
+
+
+@bp.route("/young-people/messages", methods=["GET", "POST"])
+@limiter.limit(attempts_limit, methods=["POST"])
+def open_messages():
+    """Come back with the reference and secret words."""
+    form = UnlockForm()
+    if form.validate_on_submit():
+        conversation = services.find_conversation(g.service, form.reference.data, form.phrase.data)
+        if conversation is None:
+            # One message for both: never say which half was wrong.
+            form.reference.errors.append(
+                _(
+                    "We could not find messages with that reference and those secret words. "
+                    "Check both and try again."
+                )
+            )
+        else:
+            _remember_thread(conversation)
+            return redirect(url_for("childrens_rights.thread"))
+    return render_template("childrens_rights/open_messages.html", form=form)
+
+
+@bp.route("/young-people/messages/thread", methods=["GET", "POST"])
+def thread():
+    """Read replies and answer."""
+    conversation = _open_thread()
+    if conversation is None:
+        return redirect(url_for("childrens_rights.open_messages"))
+    form = ReplyForm()
+    if form.validate_on_submit():
+        services.young_person_replies(conversation, form.body.data, utcnow())
+        flash(_("Your message has been sent."))
+        return redirect(url_for("childrens_rights.thread"))
+    return render_template("childrens_rights/thread.html", conversation=conversation, form=form)
+
+
+@bp.post("/young-people/messages/close")
+def forget_thread():
+    """Stop showing the messages on this device."""
+    threads = dict(session.get(OPEN_THREAD, {}))
+    threads.pop(g.service.slug, None)
+    session[OPEN_THREAD] = threads
+    session.pop(JUST_SENT, None)
+    flash(_("Your messages are hidden on this device."))
+    return redirect(url_for("pages.young_people"))
+
+
+# ---- officers --------------------------------------------------------------------------
+
+
+def _conversation_or_404(conversation_id: int):
+    conversation = services.conversation_for(g.service, conversation_id)
+    if conversation is None:
+        abort(404)
+    return conversation
+
+
+@bp.get("/staff/childrens-rights")
+@only_for(*services.OFFICER_ROLES)
+def staff_queue():
+    """Open conversations, urgent first."""
+    return render_template("childrens_rights/staff_queue.html", queue=services.queue(g.service))
+
+
+@bp.route("/staff/childrens-rights/<int:conversation_id>", methods=["GET", "POST"])
+@only_for(*services.OFFICER_ROLES)
+def staff_conversation(conversation_id: int):
+    """One conversation: read, reply, assign, close or reopen."""
+    conversation = _conversation_or_404(conversation_id)
+    form = OfficerReplyForm()
+    if form.validate_on_submit():
+        services.officer_replies(conversation, current_user, form.body.data, utcnow())
+        flash(_("Reply sent. The young person reads it with their reference."))
+        return redirect(
+            url_for("childrens_rights.staff_conversation", conversation_id=conversation.id)
+        )
+    services.record_view(conversation, current_user)
+    assign_form = AssignForm(formdata=None)
+    assign_form.officer.choices = [
+        SelectChoice(str(o.id), o.name) for o in services.officers_of(g.service)
+    ]
+    assign_form.officer.data = str(conversation.assigned_to_id or "")
+    return render_template(
+        "childrens_rights/staff_conversation.html",
+        conversation=conversation,
+        form=form,
+        assign_form=assign_form,
+        action_form=ActionForm(formdata=None),
+    )
+
+
+@bp.post("/staff/childrens-rights/<int:conversation_id>/assign")
+@only_for(*services.OFFICER_ROLES)
+def assign_conversation(conversation_id: int):
+    """Make an officer responsible."""
+    conversation = _conversation_or_404(conversation_id)
+    form = AssignForm()
+    officers = {str(o.id): o for o in services.officers_of(g.service)}
+    form.officer.choices = [SelectChoice(key, o.name) for key, o in officers.items()]
+    if form.validate_on_submit():
+        services.assign(conversation, officers[form.officer.data], by=current_user)
+        flash(_("Conversation assigned."))
+    return redirect(url_for("childrens_rights.staff_conversation", conversation_id=conversation.id))
+
+
+@bp.post("/staff/childrens-rights/<int:conversation_id>/close")
+@only_for(*services.OFFICER_ROLES)
+def close_conversation(conversation_id: int):
+    """Take a conversation out of the queue."""
+    conversation = _conversation_or_404(conversation_id)
+    if ActionForm().validate_on_submit():
+        services.close(conversation, by=current_user, now=utcnow())
+        flash(_("Conversation closed. It reopens if the young person writes again."))
+    return redirect(url_for("childrens_rights.staff_queue"))
+
+
+@bp.post("/staff/childrens-rights/<int:conversation_id>/reopen")
+@only_for(*services.OFFICER_ROLES)
+def reopen_conversation(conversation_id: int):
+    """Put a conversation back in the queue."""
+    conversation = _conversation_or_404(conversation_id)
+    if ActionForm().validate_on_submit():
+        services.reopen(conversation, by=current_user)
+        flash(_("Conversation reopened."))
+    return redirect(url_for("childrens_rights.staff_conversation", conversation_id=conversation.id))
+
+
+@bp.after_request
+def never_cache(response):
+    """Young people's messages must not stay in any cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
