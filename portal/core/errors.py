@@ -40,6 +40,19 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        # Nothing typed is lost when a form goes stale (a long pause, an expired session):
+        # the page offers what was sent back, under a fresh token, to send again.
+        # Passwords are never written back into a page.
+        kept = [
+            (name, value)
+            for name, values in request.form.lists()
+            if name != "csrf_token" and "password" not in name
+            for value in values
+        ]
+        if kept and request.method == "POST":
+            return render_template(
+                "errors/csrf_resend.html", kept=kept, action=request.full_path.rstrip("?")
+            ), 400
         return render_template("errors/csrf.html"), 400
 
     @app.errorhandler(OperationalError)

@@ -7,7 +7,7 @@ from portal.accounts.models import Role
 from portal.childrens_rights.models import Conversation
 from portal.core.extensions import db
 from portal.core.models import AuditEvent
-from tests.conftest import ClientRequest, links_in, path_of
+from tests.conftest import ClientRequest, links_in, parse, path_of
 
 WORRY = "My foster carer shouts at me and I am worried about school."
 DANGER = "I am scared and I want to run away tonight."
@@ -153,3 +153,31 @@ def test_only_officers_of_the_service_read_conversations(
         "/lancashire/sign-in", {"email": other.email, "password": "correct horse battery"}
     )
     staff.get(f"/lancashire/staff/childrens-rights/{conversation.id}", expected_status=404)
+
+
+def test_a_message_sent_from_a_stale_page_comes_back_to_send_again(
+    client, client_request, leicestershire
+):
+    stale = client.post(
+        "/leicestershire/young-people/talk",
+        data={"csrf_token": "expired", "body": "Please help me with my placement.\nThanks"},
+    )
+    assert stale.status_code == 400
+    page = parse(stale)
+    assert page.soup.find("textarea").get_text() == "Please help me with my placement.\nThanks"
+    token = page.soup.find("input", attrs={"name": "csrf_token"})["value"]
+    resent = client.post(
+        page.soup.find("form")["action"],
+        data={"csrf_token": token, "body": page.soup.find("textarea").get_text()},
+    )
+    assert resent.status_code == 302
+    assert db.session.scalar(select(Conversation)).messages[0].body.startswith("Please help")
+
+
+def test_passwords_are_never_written_back_into_a_stale_page(client, leicestershire):
+    stale = client.post(
+        "/leicestershire/sign-in",
+        data={"csrf_token": "expired", "email": "a@example.org", "password": "secret phrase"},
+    )
+    assert stale.status_code == 400
+    assert "secret phrase" not in stale.get_data(as_text=True)
