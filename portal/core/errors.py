@@ -28,6 +28,31 @@ def _render(code: int):
     return render_template(f"errors/{code}.html"), code
 
 
+def _offer_to_send_again(code: int, *, stale: bool):
+    """When a form post fails through no fault of the sender (a stale page, the database
+    down), show what they sent back under a fresh token, so nothing typed is lost.
+    Passwords are never written back into a page."""
+    if request.method != "POST":
+        return None
+    kept = [
+        (name, value)
+        for name, values in request.form.lists()
+        if name != "csrf_token" and "password" not in name
+        for value in values
+    ]
+    if not kept:
+        return None
+    if not stale:
+        try:
+            db.session.rollback()
+        except DBAPIError:
+            log.warning("rollback failed while keeping a form's text")
+    page = render_template(
+        "errors/resend.html", kept=kept, action=request.full_path.rstrip("?"), stale=stale
+    )
+    return page, code
+
+
 def init_errors(app: Flask) -> None:
     """Register handlers for the status codes that have their own page."""
 
@@ -40,25 +65,14 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        # Nothing typed is lost when a form goes stale (a long pause, an expired session):
-        # the page offers what was sent back, under a fresh token, to send again.
-        # Passwords are never written back into a page.
-        kept = [
-            (name, value)
-            for name, values in request.form.lists()
-            if name != "csrf_token" and "password" not in name
-            for value in values
-        ]
-        if kept and request.method == "POST":
-            return render_template(
-                "errors/csrf_resend.html", kept=kept, action=request.full_path.rstrip("?")
-            ), 400
-        return render_template("errors/csrf.html"), 400
+        resend = _offer_to_send_again(400, stale=True)
+        return resend or (render_template("errors/csrf.html"), 400)
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error):
         log.error("database unavailable: %s", error)
-        return _render(ServiceUnavailable.code)
+        resend = _offer_to_send_again(ServiceUnavailable.code, stale=False)
+        return resend or _render(ServiceUnavailable.code)
 
     @app.errorhandler(DBAPIError)
     def database_error(error):

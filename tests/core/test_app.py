@@ -105,7 +105,7 @@ def app_with_broken_pages(database_url):
     def boom():
         raise RuntimeError("boom")
 
-    @broken.get("/<service>/database-down")
+    @broken.route("/<service>/database-down", methods=["GET", "POST"])
     def database_down():
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 
@@ -227,3 +227,19 @@ def test_behind_a_proxy_the_forwarded_scheme_and_address_are_trusted(tmp_path):
     favicon = "/static/images/favicon.svg"
     assert client.get(favicon, headers={"X-Forwarded-Proto": "https"}).status_code == 200
     assert client.get(favicon).status_code == 302
+
+
+def test_a_message_posted_while_the_database_is_down_comes_back_with_the_phone_number(
+    app_with_broken_pages, leicestershire
+):
+    from tests.conftest import parse
+
+    app_with_broken_pages.config["WTF_CSRF_ENABLED"] = False  # this route has no form
+    response = app_with_broken_pages.test_client().post(
+        "/leicestershire/database-down",
+        data={"body": "Something I must not lose.\nSecond line"},
+    )
+    page = parse(response)
+    assert response.status_code == 503
+    assert page.soup.find("textarea").get_text() == "Something I must not lose.\nSecond line"
+    assert leicestershire.main_phone in page.text()
