@@ -105,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts import bp as accounts_bp
     from portal.childrens_rights import bp as childrens_rights_bp
     from portal.events import bp as events_bp
+    from portal.independent_visitors import bp as independent_visitors_bp
     from portal.organisation import bp as organisation_bp
     from portal.pages import bp as pages_bp
     from portal.recruitment import bp as recruitment_bp
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(childrens_rights_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(independent_visitors_bp)
     app.register_blueprint(recruitment_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(visits_bp)

@@ -5,6 +5,7 @@ from portal.bookings.models import Booking, Occasion
 from portal.childrens_rights.models import Conversation, RightsMessage
 from portal.core.models import AuditEvent, OutboxMessage
 from portal.events.models import EventFeedback, InformationEvent
+from portal.independent_visitors.models import VisitorRequest, VolunteerOffer
 from portal.organisation.models import FosteringService, Locality, Team, Venue
 from portal.recruitment.models import Enquiry
 from portal.visits import models as visits_models  # noqa: F401 - its tables join the metadata
@@ -26,4 +27,6 @@ __all__ = [
     "User",
     "UserRole",
     "Venue",
+    "VisitorRequest",
+    "VolunteerOffer",
 ]

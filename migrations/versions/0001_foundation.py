@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 16:18:43.159894
+Create Date: 2026-11-23 16:27:38.632824
 
 """
 from alembic import op
@@ -162,6 +162,26 @@ def upgrade():
     )
     with op.batch_alter_table('venue', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_venue_service_id'), ['service_id'], unique=False)
+
+    op.create_table('visitor_volunteer',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('service_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('phone', sa.String(length=20), nullable=False),
+    sa.Column('postcode', sa.String(length=8), nullable=False),
+    sa.Column('why', sa.Text(), nullable=False),
+    sa.Column('dbs_checked', sa.Boolean(), nullable=False),
+    sa.Column('references_taken', sa.Boolean(), nullable=False),
+    sa.Column('assessed', sa.Boolean(), nullable=False),
+    sa.Column('trained', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['service_id'], ['fostering_service.id'], name=op.f('fk_visitor_volunteer_service_id_fostering_service')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_visitor_volunteer'))
+    )
+    with op.batch_alter_table('visitor_volunteer', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_visitor_volunteer_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visitor_volunteer_service_id'), ['service_id'], unique=False)
 
     op.create_table('account_token',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -348,6 +368,30 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_visit_slot_starts_at'), ['starts_at'], unique=False)
         batch_op.create_index('ix_visit_slot_visitor_time', ['visitor_id', 'starts_at'], unique=False)
 
+    op.create_table('visitor_request',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('service_id', sa.Integer(), nullable=False),
+    sa.Column('reference', sa.String(length=12), nullable=False),
+    sa.Column('name', sa.Text(), nullable=True),
+    sa.Column('age', sa.Integer(), nullable=True),
+    sa.Column('how_to_reach', sa.Text(), nullable=True),
+    sa.Column('interests', sa.Text(), nullable=True),
+    sa.Column('languages', sa.Text(), nullable=True),
+    sa.Column('preferences', sa.Text(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.Enum('received', 'matching', 'matched', 'visits-started', 'declined', name='visitor_request_status', native_enum=False, length=40), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['service_id'], ['fostering_service.id'], name=op.f('fk_visitor_request_service_id_fostering_service')),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_visitor_request_user_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_visitor_request')),
+    sa.UniqueConstraint('reference', name=op.f('uq_visitor_request_reference'))
+    )
+    with op.batch_alter_table('visitor_request', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_visitor_request_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visitor_request_service_id'), ['service_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visitor_request_user_id'), ['user_id'], unique=False)
+
     op.create_table('event_feedback',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('service_id', sa.Integer(), nullable=False),
@@ -460,6 +504,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_event_feedback_event_id'))
 
     op.drop_table('event_feedback')
+    with op.batch_alter_table('visitor_request', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_visitor_request_user_id'))
+        batch_op.drop_index(batch_op.f('ix_visitor_request_service_id'))
+        batch_op.drop_index(batch_op.f('ix_visitor_request_created_at'))
+
+    op.drop_table('visitor_request')
     with op.batch_alter_table('visit_slot', schema=None) as batch_op:
         batch_op.drop_index('ix_visit_slot_visitor_time')
         batch_op.drop_index(batch_op.f('ix_visit_slot_starts_at'))
@@ -504,6 +554,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_account_token_user_id'))
 
     op.drop_table('account_token')
+    with op.batch_alter_table('visitor_volunteer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_visitor_volunteer_service_id'))
+        batch_op.drop_index(batch_op.f('ix_visitor_volunteer_created_at'))
+
+    op.drop_table('visitor_volunteer')
     with op.batch_alter_table('venue', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_venue_service_id'))
 

@@ -12,6 +12,7 @@ from portal.childrens_rights import services as rights
 from portal.childrens_rights.models import Conversation
 from portal.core.db import utcnow
 from portal.core.extensions import db
+from portal.independent_visitors.models import VisitorRequest
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, sign_in
 
 
@@ -99,12 +100,31 @@ def test_every_childrens_rights_page_has_no_axe_violations(
     expect(page.locator("textarea")).to_have_value("Kept for me.")
     assert_accessible(page)
     checked += 4
+    for path, button in [
+        ("/leicestershire/young-people/independent-visitor", "Ask for a visitor"),
+        ("/leicestershire/independent-visitors/volunteer", "Send my offer"),
+    ]:
+        page.goto(path)
+        assert_accessible(page)
+        page.get_by_role("button", name=button).click()
+        page.locator(".govuk-error-summary").wait_for()
+        assert_accessible(page)
+        checked += 2
+    page.goto("/leicestershire/young-people/independent-visitor")
+    page.get_by_label("How can we reach you?").fill("Through my social worker")
+    page.get_by_role("button", name="Ask for a visitor").click()
+    expect(page.locator("h1")).to_have_text("We have your request")
+    assert_accessible(page)
+    checked += 1
     staff = new_page(viewport=viewport)
     sign_in(staff, officer.email)
     conversation = db.session.scalar(select(Conversation))
+    request = db.session.scalar(select(VisitorRequest))
     for path in [
         "/leicestershire/staff/childrens-rights",
         f"/leicestershire/staff/childrens-rights/{conversation.id}",
+        "/leicestershire/staff/independent-visitors",
+        f"/leicestershire/staff/independent-visitors/requests/{request.id}",
     ]:
         staff.goto(path)
         assert_accessible(staff)

@@ -1,0 +1,125 @@
+"""Forms: a young person's request, an adult's offer, and the staff's updates."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import IntegerField, RadioField, SelectChoice, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from portal.core.forms import EmailField, UKPostcode, full_name_field, phone_field
+from portal.independent_visitors.models import RequestStatus
+
+STATUS_LABELS = {
+    RequestStatus.RECEIVED: _l("Request received"),
+    RequestStatus.MATCHING: _l("Finding a visitor"),
+    RequestStatus.MATCHED: _l("Visitor found"),
+    RequestStatus.VISITS_STARTED: _l("Visits started"),
+    RequestStatus.DECLINED: _l("Declined by the young person"),
+}
+
+
+def _optional_text(label, hint=None, limit=1000):
+    return TextAreaField(
+        label,
+        widget=GovTextArea(),
+        description=hint,
+        validators=[
+            Length(max=limit, message=_l("This must be %(max)s characters or fewer", max=limit))
+        ],
+        render_kw={"params": {"rows": 3}},
+    )
+
+
+class VisitorRequestForm(FlaskForm):
+    """A young person asking for an independent visitor; all optional but one answer."""
+
+    name = StringField(
+        _l("Your name (optional)"),
+        widget=GovTextInput(),
+        validators=[Length(max=100, message=_l("Your name must be 100 characters or fewer"))],
+        render_kw={"autocomplete": "off"},
+    )
+    age = IntegerField(
+        _l("How old are you? (optional)"),
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            NumberRange(min=4, max=25, message=_l("Enter an age from 4 to 25, or leave it empty")),
+        ],
+        render_kw={"inputmode": "numeric", "params": {"classes": "govuk-input--width-2"}},
+    )
+    how_to_reach = StringField(
+        _l("How can we reach you?"),
+        widget=GovTextInput(),
+        description=_l("A phone number or email address, or your social worker's name."),
+        validators=[
+            InputRequired(message=_l("Tell us how we can reach you")),
+            Length(max=200, message=_l("This must be 200 characters or fewer")),
+        ],
+        render_kw={"autocomplete": "off"},
+    )
+    interests = _optional_text(
+        _l("What do you like doing? (optional)"), _l("For example, football, drawing, games.")
+    )
+    languages = StringField(
+        _l("Which languages do you speak? (optional)"),
+        widget=GovTextInput(),
+        validators=[Length(max=200, message=_l("This must be 200 characters or fewer"))],
+    )
+    preferences = _optional_text(
+        _l("Is there anything about your visitor that matters to you? (optional)"),
+        _l("For example, a man or a woman, their age, or their religion."),
+    )
+    submit = SubmitField(_l("Ask for a visitor"), widget=GovSubmitInput())
+
+
+class VolunteerForm(FlaskForm):
+    """An adult offering to become an independent visitor."""
+
+    name = full_name_field()
+    email = EmailField(
+        _l("Email address"), validators=[InputRequired(message=_l("Enter your email address"))]
+    )
+    phone = phone_field()
+    postcode = StringField(
+        _l("Postcode"),
+        widget=GovTextInput(),
+        validators=[InputRequired(message=_l("Enter your postcode")), UKPostcode()],
+        render_kw={"autocomplete": "postal-code", "params": {"classes": "govuk-input--width-10"}},
+    )
+    why = TextAreaField(
+        _l("Why would you like to be an independent visitor?"),
+        widget=GovTextArea(),
+        validators=[
+            InputRequired(message=_l("Tell us why you would like to volunteer")),
+            Length(max=2000, message=_l("This must be 2000 characters or fewer")),
+        ],
+    )
+    submit = SubmitField(_l("Send my offer"), widget=GovSubmitInput())
+
+
+class StatusForm(FlaskForm):
+    """Move a request to its next stage."""
+
+    status = RadioField(
+        _l("Stage"),
+        widget=GovRadioInput(),
+        choices=[SelectChoice(status.value, label) for status, label in STATUS_LABELS.items()],
+        validators=[InputRequired(message=_l("Choose a stage"))],
+    )
+    submit = SubmitField(_l("Save"), widget=GovSubmitInput())
+
+
+class CheckForm(FlaskForm):
+    """Tick or untick a volunteer's check."""
+
+    done = RadioField(
+        _l("Done"),
+        choices=[SelectChoice("yes", _l("Done")), SelectChoice("no", _l("Not done"))],
+        validators=[InputRequired(message=_l("Choose done or not done"))],
+    )
