@@ -14,6 +14,17 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 MESSAGE_MAX = 5000
 
+# The feelings picker: a picture (decorative) and words for each feeling, and the
+# sentence it starts a message with.
+FEELINGS = {
+    "happy": ("😊", _l("Happy"), _l("I feel happy.")),
+    "sad": ("😢", _l("Sad"), _l("I feel sad.")),
+    "worried": ("😟", _l("Worried"), _l("I feel worried.")),
+    "angry": ("😠", _l("Angry"), _l("I feel angry.")),
+    "scared": ("😨", _l("Scared"), _l("I feel scared.")),
+    "not-sure": ("🤔", _l("Not sure"), _l("I am not sure how I feel.")),
+}
+
 
 def _message_field(label, hint=None):
     return TextAreaField(

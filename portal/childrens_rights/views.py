@@ -1,6 +1,6 @@
 """Children's Rights routes: young people's pages and the officers' queue."""
 
-from flask import abort, flash, g, redirect, render_template, session, url_for
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,6 +9,7 @@ from wtforms import SelectChoice
 from portal.accounts.views import attempts_limit
 from portal.childrens_rights import bp, services
 from portal.childrens_rights.forms import (
+    FEELINGS,
     ActionForm,
     AssignForm,
     OfficerReplyForm,
@@ -39,6 +40,9 @@ def _open_thread():
 def talk():
     """Write to a Children's Rights Officer, with or without an account."""
     form = TalkForm()
+    feeling = FEELINGS.get(request.args.get("feeling", ""))
+    if request.method == "GET" and feeling:
+        form.body.data = str(feeling[2]) + " "  # the feelings picker starts the message
     if form.validate_on_submit():
         conversation, phrase = services.start_conversation(
             g.service,
@@ -60,7 +64,7 @@ def talk():
         }
         _remember_thread(conversation)
         return redirect(url_for("childrens_rights.message_sent"))
-    return render_template("childrens_rights/talk.html", form=form)
+    return render_template("childrens_rights/talk.html", form=form, feelings=FEELINGS)
 
 
 @bp.get("/young-people/talk/sent")

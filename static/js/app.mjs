@@ -28,3 +28,27 @@ if (exitButton) {
     }
   }).observe(document.body, { attributes: true, attributeFilter: ["class"] });
 }
+
+// 'Listen to this page' on young people's pages: the browser's own speech synthesis, in
+// the page's language. The button stays hidden where the browser cannot speak.
+for (const button of document.querySelectorAll("[data-listen]")) {
+  if (!("speechSynthesis" in window)) {
+    continue;
+  }
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    if (window.speechSynthesis.speaking) {
+      window.speechSynthesis.cancel();
+      return;
+    }
+    const region = document.querySelector(button.dataset.listen);
+    const words = [...region.querySelectorAll("h1, h2, h3, p, li, legend, label")]
+      .filter((element) => !element.closest("[hidden], .govuk-visually-hidden"))
+      .map((element) => element.innerText.trim())
+      .filter(Boolean)
+      .join(". ");
+    const utterance = new SpeechSynthesisUtterance(words);
+    utterance.lang = document.documentElement.lang;
+    window.speechSynthesis.speak(utterance);
+  });
+}

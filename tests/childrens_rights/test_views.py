@@ -181,3 +181,13 @@ def test_passwords_are_never_written_back_into_a_stale_page(client, leicestershi
     )
     assert stale.status_code == 400
     assert "secret phrase" not in stale.get_data(as_text=True)
+
+
+def test_the_feelings_picker_starts_a_message(client_request, leicestershire):
+    page = client_request.get("/leicestershire/young-people/talk")
+    feelings = [b["value"] for b in page.soup.select("button[name=feeling]")]
+    assert feelings == ["happy", "sad", "worried", "angry", "scared", "not-sure"]
+    page = client_request.get("/leicestershire/young-people/talk?feeling=worried")
+    assert page.soup.find(id="body").get_text() == "I feel worried. "
+    page = client_request.get("/leicestershire/young-people/talk?feeling=<script>")
+    assert page.soup.find(id="body").get_text() == ""
