@@ -341,3 +341,14 @@ def queue(service: FosteringService) -> list[Conversation]:
 def officers_of(service: FosteringService) -> list[User]:
     """Officers a conversation can be assigned to."""
     return _officers(service)
+
+
+def conversations_of(service: FosteringService, user: User) -> list[Conversation]:
+    """A signed-in young person's own conversations, newest first."""
+    return list(
+        db.session.scalars(
+            select(Conversation)
+            .where(Conversation.service_id == service.id, Conversation.user_id == user.id)
+            .order_by(Conversation.last_message_at.desc())
+        )
+    )

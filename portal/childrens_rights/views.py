@@ -94,7 +94,27 @@ def open_messages():
         else:
             _remember_thread(conversation)
             return redirect(url_for("childrens_rights.thread"))
-    return render_template("childrens_rights/open_messages.html", form=form)
+    mine = (
+        services.conversations_of(g.service, current_user) if current_user.is_authenticated else []
+    )
+    return render_template(
+        "childrens_rights/open_messages.html", form=form, mine=mine, open_form=ActionForm()
+    )
+
+
+@bp.post("/young-people/messages/mine/<int:conversation_id>")
+def open_my_conversation(conversation_id: int):
+    """A signed-in young person opens one of their own conversations without the words."""
+    conversation = services.conversation_for(g.service, conversation_id)
+    if (
+        not current_user.is_authenticated
+        or conversation is None
+        or conversation.user_id != current_user.id
+        or not ActionForm().validate_on_submit()
+    ):
+        abort(404)
+    _remember_thread(conversation)
+    return redirect(url_for("childrens_rights.thread"))
 
 
 @bp.route("/young-people/messages/thread", methods=["GET", "POST"])

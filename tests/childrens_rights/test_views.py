@@ -7,7 +7,7 @@ from portal.accounts.models import Role
 from portal.childrens_rights.models import Conversation
 from portal.core.extensions import db
 from portal.core.models import AuditEvent
-from tests.conftest import ClientRequest, links_in, parse, path_of
+from tests.conftest import ClientRequest, csrf_from, links_in, parse, path_of
 
 WORRY = "My foster carer shouts at me and I am worried about school."
 DANGER = "I am scared and I want to run away tonight."
@@ -191,3 +191,36 @@ def test_the_feelings_picker_starts_a_message(client_request, leicestershire):
     assert page.soup.find(id="body").get_text() == "I feel worried. "
     page = client_request.get("/leicestershire/young-people/talk?feeling=<script>")
     assert page.soup.find(id="body").get_text() == ""
+
+
+def test_a_signed_in_young_person_opens_their_own_conversations_without_the_words(
+    app, client_request, login_as, leicestershire
+):
+    young = login_as(Role.YOUNG_PERSON)
+    client_request.post_form("/leicestershire/young-people/talk", {"body": "Hello"})
+    conversation = db.session.scalar(select(Conversation))
+    assert conversation.user_id == young.id
+    client_request.client.post(
+        "/leicestershire/young-people/messages/close",
+        data={
+            "csrf_token": client_request.get(
+                "/leicestershire/young-people/messages/thread"
+            ).soup.find("input", attrs={"name": "csrf_token"})["value"]
+        },
+    )
+    page = client_request.get("/leicestershire/young-people/messages")
+    assert conversation.reference in page.text()
+    client_request.post_form(
+        f"/leicestershire/young-people/messages/mine/{conversation.id}",
+        {},
+        form_page="/leicestershire/young-people/messages",
+    )
+    assert "Hello" in client_request.get("/leicestershire/young-people/messages/thread").text()
+
+    stranger = ClientRequest(app.test_client())
+    stranger.get("/leicestershire/young-people/messages")
+    response = stranger.client.post(
+        f"/leicestershire/young-people/messages/mine/{conversation.id}",
+        data={"csrf_token": csrf_from(stranger.get("/leicestershire/young-people/messages"))},
+    )
+    assert response.status_code == 404
