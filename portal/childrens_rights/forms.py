@@ -42,20 +42,19 @@ def _message_field(label, hint=None):
     )
 
 
-class TalkForm(FlaskForm):
-    """A young person's first message; everything but the message is optional."""
-
-    body = _message_field(
-        _l("What would you like to tell us?"),
-        _l("Write as much or as little as you like. You do not have to give your name."),
-    )
-    name = StringField(
+def optional_name_field() -> StringField:
+    """A young person's name, if they want to give it."""
+    return StringField(
         _l("Your name (optional)"),
         widget=GovTextInput(),
         validators=[Length(max=100, message=_l("Your name must be 100 characters or fewer"))],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
-    age = IntegerField(
+
+
+def optional_age_field() -> IntegerField:
+    """A young person's age, if they want to give it."""
+    return IntegerField(
         _l("How old are you? (optional)"),
         widget=GovTextInput(),
         validators=[
@@ -64,6 +63,17 @@ class TalkForm(FlaskForm):
         ],
         render_kw={"inputmode": "numeric", "params": {"classes": "govuk-input--width-2"}},
     )
+
+
+class TalkForm(FlaskForm):
+    """A young person's first message; everything but the message is optional."""
+
+    body = _message_field(
+        _l("What would you like to tell us?"),
+        _l("Write as much or as little as you like. You do not have to give your name."),
+    )
+    name = optional_name_field()
+    age = optional_age_field()
     how_to_reach = StringField(
         _l("How can we reach you? (optional)"),
         widget=GovTextInput(),

@@ -198,3 +198,17 @@ def phone_field(description=None) -> StringField:
             "params": {"classes": "govuk-input--width-20"},
         },
     )
+
+
+def postcode_field() -> StringField:
+    """A UK postcode, checked and stored in one form (see UKPostcode)."""
+    return StringField(
+        _l("Postcode"),
+        widget=GovTextInput(),
+        validators=[InputRequired(message=_l("Enter your postcode")), UKPostcode()],
+        render_kw={
+            "autocomplete": "postal-code",
+            "spellcheck": "false",
+            "params": {"classes": "govuk-input--width-10"},
+        },
+    )

@@ -8,10 +8,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import IntegerField, RadioField, SelectChoice, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms import RadioField, SelectChoice, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length
 
-from portal.core.forms import EmailField, UKPostcode, full_name_field, phone_field
+from portal.childrens_rights.forms import optional_age_field, optional_name_field
+from portal.core.forms import EmailField, full_name_field, phone_field, postcode_field
 from portal.independent_visitors.models import RequestStatus
 
 STATUS_LABELS = {
@@ -38,21 +39,8 @@ def _optional_text(label, hint=None, limit=1000):
 class VisitorRequestForm(FlaskForm):
     """A young person asking for an independent visitor; all optional but one answer."""
 
-    name = StringField(
-        _l("Your name (optional)"),
-        widget=GovTextInput(),
-        validators=[Length(max=100, message=_l("Your name must be 100 characters or fewer"))],
-        render_kw={"autocomplete": "off"},
-    )
-    age = IntegerField(
-        _l("How old are you? (optional)"),
-        widget=GovTextInput(),
-        validators=[
-            Optional(),
-            NumberRange(min=4, max=25, message=_l("Enter an age from 4 to 25, or leave it empty")),
-        ],
-        render_kw={"inputmode": "numeric", "params": {"classes": "govuk-input--width-2"}},
-    )
+    name = optional_name_field()
+    age = optional_age_field()
     how_to_reach = StringField(
         _l("How can we reach you?"),
         widget=GovTextInput(),
@@ -86,12 +74,7 @@ class VolunteerForm(FlaskForm):
         _l("Email address"), validators=[InputRequired(message=_l("Enter your email address"))]
     )
     phone = phone_field()
-    postcode = StringField(
-        _l("Postcode"),
-        widget=GovTextInput(),
-        validators=[InputRequired(message=_l("Enter your postcode")), UKPostcode()],
-        render_kw={"autocomplete": "postal-code", "params": {"classes": "govuk-input--width-10"}},
-    )
+    postcode = postcode_field()
     why = TextAreaField(
         _l("Why would you like to be an independent visitor?"),
         widget=GovTextArea(),

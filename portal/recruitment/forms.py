@@ -13,12 +13,11 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectMultipleField,
-    StringField,
     SubmitField,
 )
 from wtforms.validators import InputRequired, NumberRange
 
-from portal.core.forms import EmailField, UKPostcode, full_name_field, phone_field
+from portal.core.forms import EmailField, full_name_field, phone_field, postcode_field
 from portal.recruitment.models import HeardFrom, Interest
 
 INTEREST_LABELS = {
@@ -49,16 +48,7 @@ class EnquiryForm(FlaskForm):
         _l("Email address"), validators=[InputRequired(message=_l("Enter your email address"))]
     )
     phone = phone_field()
-    postcode = StringField(
-        _l("Postcode"),
-        widget=GovTextInput(),
-        validators=[InputRequired(message=_l("Enter your postcode")), UKPostcode()],
-        render_kw={
-            "autocomplete": "postal-code",
-            "spellcheck": "false",
-            "params": {"classes": "govuk-input--width-10"},
-        },
-    )
+    postcode = postcode_field()
     adults_at_home = IntegerField(
         _l("How many adults live in your home, including you?"),
         widget=GovTextInput(),
