@@ -104,6 +104,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts import bp as accounts_bp
     from portal.childrens_rights import bp as childrens_rights_bp
+    from portal.complaints import bp as complaints_bp
     from portal.events import bp as events_bp
     from portal.independent_visitors import bp as independent_visitors_bp
     from portal.organisation import bp as organisation_bp
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(childrens_rights_bp)
+    app.register_blueprint(complaints_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(independent_visitors_bp)
     app.register_blueprint(recruitment_bp)

@@ -3,6 +3,7 @@
 from portal.accounts.models import AccountToken, User, UserRole
 from portal.bookings.models import Booking, Occasion
 from portal.childrens_rights.models import Conversation, RightsMessage
+from portal.complaints.models import Complaint, ComplaintStage
 from portal.core.models import AuditEvent, OutboxMessage
 from portal.events.models import EventFeedback, InformationEvent
 from portal.independent_visitors.models import VisitorRequest, VolunteerOffer
@@ -14,6 +15,8 @@ __all__ = [
     "AccountToken",
     "AuditEvent",
     "Booking",
+    "Complaint",
+    "ComplaintStage",
     "Conversation",
     "Enquiry",
     "EventFeedback",

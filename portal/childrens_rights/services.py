@@ -1,16 +1,12 @@
 """Children's Rights rules: start a conversation, find it again by reference and phrase,
 reply, and the officers' queue. Every officer view or change is audited."""
 
-import contextlib
-import secrets
 from datetime import datetime
 
-from argon2.exceptions import InvalidHashError, VerificationError
 from flask import url_for
 from sqlalchemy import case, select
 
 from portal.accounts.models import Role, User, UserRole
-from portal.accounts.services import password_hasher
 from portal.childrens_rights.danger import danger_topics
 from portal.childrens_rights.models import (
     Author,
@@ -18,119 +14,11 @@ from portal.childrens_rights.models import (
     ConversationStatus,
     RightsMessage,
 )
-from portal.core import audit, outbox
+from portal.core import audit, keys, outbox
 from portal.core.extensions import db
 from portal.organisation.models import FosteringService
 
 OFFICER_ROLES = (Role.CHILDRENS_RIGHTS_OFFICER, Role.SERVICE_MANAGER)
-
-# Short, concrete words a child can spell and write down.
-PHRASE_WORDS = [
-    "apple",
-    "bear",
-    "bird",
-    "boat",
-    "book",
-    "bread",
-    "cake",
-    "cat",
-    "cloud",
-    "coat",
-    "cow",
-    "cup",
-    "desk",
-    "dog",
-    "door",
-    "duck",
-    "egg",
-    "fish",
-    "flag",
-    "frog",
-    "game",
-    "gate",
-    "goat",
-    "hat",
-    "hill",
-    "horse",
-    "jam",
-    "kite",
-    "lamp",
-    "leaf",
-    "lion",
-    "map",
-    "milk",
-    "moon",
-    "mouse",
-    "nest",
-    "owl",
-    "park",
-    "pear",
-    "pen",
-    "pig",
-    "plum",
-    "rain",
-    "ring",
-    "river",
-    "road",
-    "rock",
-    "rose",
-    "sail",
-    "sand",
-    "seal",
-    "ship",
-    "shoe",
-    "sock",
-    "star",
-    "sun",
-    "swan",
-    "tent",
-    "tiger",
-    "tree",
-    "truck",
-    "van",
-    "wave",
-    "whale",
-    "wind",
-    "wolf",
-    "zebra",
-    "blue",
-    "green",
-    "red",
-    "pink",
-    "gold",
-    "silver",
-    "orange",
-    "purple",
-    "yellow",
-    "brown",
-    "happy",
-    "quick",
-    "brave",
-    "calm",
-]
-REFERENCE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-
-def new_reference() -> str:
-    """A short reference such as CR-7KQ2MX."""
-    return "CR-" + "".join(secrets.choice(REFERENCE_LETTERS) for _ in range(6))
-
-
-def new_phrase() -> str:
-    """Three everyday words and a number, such as 'kite-river-plum-47'."""
-    words = [secrets.choice(PHRASE_WORDS) for _ in range(3)]
-    return "-".join([*words, str(secrets.randbelow(90) + 10)])
-
-
-def normalise_phrase(typed: str) -> str:
-    """What a young person types, in the form phrases are made: 'Kite River plum 47'."""
-    return "-".join(typed.lower().replace("-", " ").split())
-
-
-def normalise_reference(typed: str) -> str:
-    """'cr 7kq2mx' or '7KQ2MX' as 'CR-7KQ2MX'."""
-    compact = "".join(typed.upper().split()).replace("-", "")
-    return "CR-" + compact.removeprefix("CR")
 
 
 def start_conversation(
@@ -146,12 +34,12 @@ def start_conversation(
     user_id: int | None = None,
 ) -> tuple[Conversation, str]:
     """Save a young person's first message; returns the conversation and its phrase."""
-    phrase = new_phrase()
+    phrase = keys.new_phrase()
     topics = danger_topics(body)
     conversation = Conversation(
         service_id=service.id,
-        reference=new_reference(),
-        phrase_hash=password_hasher().hash(phrase),
+        reference=keys.new_reference("CR"),
+        phrase_hash=keys.hash_phrase(phrase),
         name=name.strip() or None,
         age=age,
         how_to_reach=how_to_reach.strip() or None,
@@ -222,17 +110,10 @@ def find_conversation(service: FosteringService, reference: str, phrase: str):
     conversation = db.session.scalar(
         select(Conversation).where(
             Conversation.service_id == service.id,
-            Conversation.reference == normalise_reference(reference),
+            Conversation.reference == keys.normalise_reference(reference, "CR"),
         )
     )
-    hasher = password_hasher()
-    if conversation is None:
-        with contextlib.suppress(VerificationError):
-            hasher.verify(hasher.hash("not-a-phrase"), normalise_phrase(phrase) or "x")
-        return None
-    try:
-        hasher.verify(conversation.phrase_hash, normalise_phrase(phrase))
-    except (VerificationError, InvalidHashError):
+    if not keys.phrase_matches(conversation.phrase_hash if conversation else None, phrase):
         return None
     return conversation
 

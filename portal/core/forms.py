@@ -116,12 +116,16 @@ class DayField(DateField):
     def __init__(self, label=None, validators=None, **kwargs):
         self.missing_message = kwargs.pop("missing_message", _l("Enter a date"))
         self.invalid_message = kwargs.pop("invalid_message", _l("Enter a real date"))
+        self.optional = kwargs.pop("optional", False)
         super().__init__(label, validators, format="%d %m %Y", **kwargs)
 
     def process_formdata(self, valuelist):
         if not valuelist:
             return
         parts = [part.strip() for part in valuelist]
+        if self.optional and len(parts) == 3 and not any(parts):
+            self.data = None  # left empty on purpose: fine
+            return
         if len(parts) != 3 or not any(parts):
             self.data = None
             raise ValueError(self.missing_message)

@@ -115,7 +115,54 @@ def load_demo_data(*, only_if_empty: bool = True) -> bool:
         add_demo_events(service, creator=users[-1], now=now)
         visitor = next(u for u in users if u.email.startswith("initial-visitor@"))
         add_demo_visit_slots(service, visitor=visitor, creator=users[-1], now=now)
+        complaints_manager = next(u for u in users if u.email.startswith("complaints@"))
+        add_demo_complaints(service, manager=complaints_manager, now=now)
     return True
+
+
+def add_demo_complaints(service: FosteringService, *, manager: User, now) -> None:
+    """Three complaints at different points, so the manager's list has clocks to show."""
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from portal.complaints import services as complaints
+    from portal.complaints.models import Complainant, Outcome
+
+    # Emails to the manager carry absolute links, as the jobs' do.
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        complaints.make_complaint(
+            service,
+            complainant=Complainant.FOSTER_CARER,
+            body="Our supervising social worker has cancelled three visits this month.",
+            put_right="A visit every four weeks, as the plan says.",
+            name="Casey Carer",
+            now=now - timedelta(days=6),
+            locale="en",
+        )
+        complaints.make_complaint(
+            service,
+            complainant=Complainant.YOUNG_PERSON,
+            body="I am not allowed to phone my brother after school.",
+            wants_advocate=True,
+            now=now - timedelta(days=2),
+            locale="en",
+        )
+        answered, _ = complaints.make_complaint(
+            service,
+            complainant=Complainant.PARENT,
+            body="Contact with my daughter was moved without telling me.",
+            name="Pat Parent",
+            now=now - timedelta(days=20),
+            locale="en",
+        )
+        complaints.respond(
+            answered.stage,
+            response="We are sorry. Contact changes will be agreed with you first.",
+            outcome=Outcome.PARTLY_UPHELD,
+            by=manager,
+            now=now - timedelta(days=8),
+        )
 
 
 def add_demo_visit_slots(service: FosteringService, *, visitor: User, creator: User, now):

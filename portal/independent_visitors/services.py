@@ -1,21 +1,15 @@
 """Independent visitor rules: requests move through their stages; volunteers' checks."""
 
-import secrets
 from datetime import datetime
 
 from sqlalchemy import select
 
-from portal.childrens_rights.services import REFERENCE_LETTERS
-from portal.core import audit, outbox
+from portal.core import audit, keys, outbox
 from portal.core.extensions import db
 from portal.independent_visitors.models import RequestStatus, VisitorRequest, VolunteerOffer
 from portal.organisation.models import FosteringService
 
 CHECKS = ("dbs_checked", "references_taken", "assessed", "trained")
-
-
-def _reference() -> str:
-    return "IV-" + "".join(secrets.choice(REFERENCE_LETTERS) for _ in range(6))
 
 
 def ask_for_visitor(
@@ -24,7 +18,7 @@ def ask_for_visitor(
     """Record a young person's request for an independent visitor."""
     request = VisitorRequest(
         service_id=service.id,
-        reference=_reference(),
+        reference=keys.new_reference("IV"),
         user_id=user_id,
         created_at=now,
         updated_at=now,
