@@ -166,8 +166,10 @@ def tel_href(phone: str) -> str:
 
 
 def _init_cli(app: Flask) -> None:
+    from portal.core.keys_cli import keys_cli
     from portal.core.outbox import outbox_cli
     from portal.demo.cli import demo_cli
 
+    app.cli.add_command(keys_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(demo_cli)

@@ -54,3 +54,49 @@ class EncryptedText(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return None if value is None else decrypt(value)
+
+
+def encrypted_columns():
+    """(table, [columns]) for every table with encrypted text, from the models' metadata."""
+    from portal.core.extensions import db
+
+    for table in db.metadata.sorted_tables:
+        columns = [c for c in table.columns if isinstance(c.type, EncryptedText)]
+        if columns:
+            yield table, columns
+
+
+def rotate_all(batch: int = 500) -> dict[str, int]:
+    """Re-encrypt every stored value under the newest key; returns rows rewritten per table.
+
+    Values are read and written as raw text (the column type would decrypt on read and
+    encrypt again on write), a batch at a time, so a large table never sits in memory.
+    """
+    from sqlalchemy import literal, select, type_coerce
+
+    from portal.core.extensions import db
+
+    rewritten = {}
+    for table, columns in encrypted_columns():
+        key = table.c.id
+        raw = [type_coerce(column, Text).label(column.name) for column in columns]
+        last_id, count = 0, 0
+        while True:
+            rows = db.session.execute(
+                select(key, *raw).where(key > last_id).order_by(key).limit(batch)
+            ).all()
+            if not rows:
+                break
+            for row in rows:
+                values = {
+                    column.name: literal(rotate(getattr(row, column.name)), Text)
+                    for column in columns
+                    if getattr(row, column.name) is not None
+                }
+                if values:
+                    db.session.execute(table.update().where(key == row.id).values(values))
+                    count += 1
+            db.session.commit()
+            last_id = rows[-1].id
+        rewritten[table.name] = count
+    return rewritten

@@ -52,3 +52,49 @@ def test_an_encrypted_column_holds_ciphertext_and_reads_back_plain_text(app):
         assert read == "running away tonight"
     finally:
         metadata.drop_all(db.engine)
+
+
+def test_flask_keys_rotate_re_encrypts_every_stored_row_under_the_new_key(
+    app, monkeypatch, leicestershire
+):
+    from portal.childrens_rights.models import Conversation, RightsMessage
+    from portal.complaints.models import Complainant, Complaint, ComplaintStage
+    from portal.core.db import utcnow
+
+    monkeypatch.setitem(app.config, "DATA_ENCRYPTION_KEYS", (OLD,))
+    now = utcnow()
+    conversation = Conversation(
+        service_id=leicestershire.id, reference="CR-TEST01", phrase_hash="x", name="Sam"
+    )
+    conversation.messages.append(
+        RightsMessage(service_id=leicestershire.id, author="young-person", body="Help me")
+    )
+    complaint = Complaint(
+        service_id=leicestershire.id,
+        reference="CP-TEST01",
+        phrase_hash="x",
+        complainant=Complainant.PARENT,
+        body="A complaint",
+        email=None,
+        received_on=now.date(),
+    )
+    complaint.stages.append(
+        ComplaintStage(
+            service_id=leicestershire.id, number=1, requested_on=now.date(), due_on=now.date()
+        )
+    )
+    db.session.add_all([conversation, complaint])
+    db.session.commit()
+
+    monkeypatch.setitem(app.config, "DATA_ENCRYPTION_KEYS", (NEW, OLD))
+    result = app.test_cli_runner().invoke(args=["keys", "rotate"])
+    assert result.exit_code == 0, result.output
+    assert "rights_message: 1 rows re-encrypted" in result.output
+    assert "complaint: 1 rows re-encrypted" in result.output
+
+    monkeypatch.setitem(app.config, "DATA_ENCRYPTION_KEYS", (NEW,))
+    db.session.expire_all()
+    assert db.session.scalar(select(RightsMessage.body)) == "Help me"
+    assert db.session.scalar(select(Conversation.name)) == "Sam"
+    assert db.session.scalar(select(Complaint.body)) == "A complaint"
+    assert db.session.scalar(select(Complaint.email)) is None
