@@ -27,6 +27,13 @@ COMPLAINANT_LABELS = {
     Complainant.APPLICANT: _l("Someone applying to foster"),
     Complainant.SOMEONE_ELSE: _l("Someone else"),
 }
+# How a complainant answers "Who are you?" (the staff list says who it is from instead).
+WHO_ARE_YOU = {
+    Complainant.FOSTER_CARER: _l("I am a foster carer"),
+    Complainant.PARENT: _l("I am a parent or family member"),
+    Complainant.APPLICANT: _l("I am applying to foster"),
+    Complainant.SOMEONE_ELSE: _l("Someone else"),
+}
 OUTCOME_LABELS = {
     Outcome.UPHELD: _l("Upheld"),
     Outcome.PARTLY_UPHELD: _l("Partly upheld"),
@@ -112,11 +119,7 @@ class ComplaintForm(FlaskForm):
     complainant = RadioField(
         _l("Who are you?"),
         widget=GovRadioInput(),
-        choices=[
-            SelectChoice(kind.value, label)
-            for kind, label in COMPLAINANT_LABELS.items()
-            if kind != Complainant.YOUNG_PERSON
-        ],
+        choices=[SelectChoice(kind.value, label) for kind, label in WHO_ARE_YOU.items()],
         validators=[InputRequired(message=_l("Choose who you are"))],
     )
     on_behalf_of = StringField(
