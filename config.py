@@ -35,6 +35,13 @@ class Config:
     SMTP_URL = os.environ.get("SMTP_URL")
     MAIL_FROM = os.environ.get("MAIL_FROM", "Fostering portal <no-reply@fostering.example>")
     MAIL_DIRECTORY = str(INSTANCE / "mail")
+    # Files people upload (TSDS evidence): outside any public path, served only through
+    # views that check who is asking.
+    UPLOAD_DIRECTORY = os.environ.get("UPLOAD_DIRECTORY", str(INSTANCE / "uploads"))
+    UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    # Requests larger than this are refused outright (413); files between the two limits
+    # get a message beside the field.
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     # Absolute address used in emails, which are rendered outside any request.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
     REDIS_URL = os.environ.get("REDIS_URL")

@@ -48,6 +48,7 @@ def app(database_url, tmp_path_factory):
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = database_url
         MAIL_DIRECTORY = str(tmp_path_factory.mktemp("mail"))
+        UPLOAD_DIRECTORY = str(tmp_path_factory.mktemp("uploads"))
 
     application = create_app(Config)
     with application.app_context():

@@ -206,8 +206,9 @@ def change_password():
 
 @bp.app_context_processor
 def sign_out_form():
-    """Every page's header can sign out (emails rendered outside a request need none)."""
-    return {"sign_out_form": SignOutForm()} if has_request_context() else {}
+    """Every page's header can sign out (emails rendered outside a request need none).
+    It never reads the posted form: an error page for a body too large to read renders too."""
+    return {"sign_out_form": SignOutForm(formdata=None)} if has_request_context() else {}
 
 
 @bp.after_request

@@ -12,7 +12,7 @@ from portal.core.tenancy import guess_service_from_path
 
 log = logging.getLogger(__name__)
 
-PAGES = {400, 403, 404, 405, 429, 500, 503}
+PAGES = {400, 403, 404, 405, 413, 429, 500, 503}
 
 
 def _render(code: int):
