@@ -373,11 +373,15 @@ def _alert_managers(service: FosteringService, complaint: Complaint, *, escalate
         complaint_id=complaint.id,
         _external=True,
     )
-    for manager in _managers(service):
+    # Nobody holds the role yet: the service's published complaints address hears instead.
+    recipients = [(m.email, m.locale) for m in _managers(service)] or (
+        [(service.complaints_email, None)] if service.complaints_email else []
+    )
+    for address, locale in recipients:
         outbox.enqueue(
-            to=manager.email,
+            to=address,
             template="complaint_alert",
-            locale=manager.locale,
+            locale=locale,
             service=service,
             reference=complaint.reference,
             link=link,

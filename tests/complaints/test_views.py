@@ -379,3 +379,12 @@ def test_closing_and_the_stage_three_panel(app, client_request, leicestershire, 
     assert complaint.reference not in staff.get("/leicestershire/staff/complaints").text()
     assert complaint.reference in staff.get("/leicestershire/staff/complaints?show=all").text()
     assert date.today() >= complaint.closed_on
+
+
+def test_without_a_complaints_manager_the_published_address_is_told(
+    client_request, make_service, smtp_server
+):
+    make_service("leicestershire", complaints_email="complaints@example.org")
+    _make(client_request)
+    recipients = {m["To"] for m in smtp_server.deliver()}
+    assert recipients == {"casey@example.org", "complaints@example.org"}
