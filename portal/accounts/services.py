@@ -67,6 +67,23 @@ def find_user(service: FosteringService, email: str) -> User | None:
     )
 
 
+def staff_with_role(service: FosteringService, role: Role) -> list[User]:
+    """The service's set-up, enabled accounts holding `role`, oldest first."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(UserRole)
+            .where(
+                User.service_id == service.id,
+                User.is_disabled.is_(False),
+                User.password_hash.is_not(None),
+                UserRole.role == role,
+            )
+            .order_by(User.id)
+        ).unique()
+    )
+
+
 def load_user(session_id: str) -> User | None:
     """Flask-Login's loader: the id must come with the user's current session token."""
     user_id, _, token = session_id.partition(":")

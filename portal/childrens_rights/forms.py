@@ -12,6 +12,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from portal.core.forms import reference_field, secret_words_field
+
 MESSAGE_MAX = 5000
 
 # The feelings picker: a picture (decorative) and words for each feeling, and the
@@ -92,24 +94,10 @@ class TalkForm(FlaskForm):
 class UnlockForm(FlaskForm):
     """The reference and phrase that open a conversation."""
 
-    reference = StringField(
-        _l("Your reference"),
-        widget=GovTextInput(),
-        description=_l("It looks like CR-7KQ2MX."),
-        validators=[InputRequired(message=_l("Enter your reference"))],
-        render_kw={
-            "autocomplete": "off",
-            "spellcheck": "false",
-            "params": {"classes": "govuk-input--width-10"},
-        },
+    reference = reference_field(
+        _l("Your reference"), _l("It looks like CR-7KQ2MX."), _l("Enter your reference")
     )
-    phrase = StringField(
-        _l("Your secret words"),
-        widget=GovTextInput(),
-        description=_l("For example, kite-river-plum-47."),
-        validators=[InputRequired(message=_l("Enter your secret words"))],
-        render_kw={"autocomplete": "off", "spellcheck": "false"},
-    )
+    phrase = secret_words_field()
     submit = SubmitField(_l("Read my messages"), widget=GovSubmitInput())
 
 

@@ -6,7 +6,8 @@ from datetime import datetime
 from flask import url_for
 from sqlalchemy import case, select
 
-from portal.accounts.models import Role, User, UserRole
+from portal.accounts.models import Role, User
+from portal.accounts.services import staff_with_role
 from portal.childrens_rights.danger import danger_topics
 from portal.childrens_rights.models import (
     Author,
@@ -71,19 +72,7 @@ def start_conversation(
 
 
 def _officers(service: FosteringService) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(UserRole)
-            .where(
-                User.service_id == service.id,
-                User.is_disabled.is_(False),
-                User.password_hash.is_not(None),
-                UserRole.role == Role.CHILDRENS_RIGHTS_OFFICER,
-            )
-            .order_by(User.id)
-        ).unique()
-    )
+    return staff_with_role(service, Role.CHILDRENS_RIGHTS_OFFICER)
 
 
 def _alert_officers(service: FosteringService, conversation: Conversation) -> None:

@@ -17,6 +17,7 @@ from portal.childrens_rights.forms import (
     TalkForm,
     UnlockForm,
 )
+from portal.core import keys
 from portal.core.access import only_for
 from portal.core.db import utcnow
 from portal.core.extensions import limiter
@@ -26,14 +27,11 @@ JUST_SENT = "rights_sent"
 
 
 def _remember_thread(conversation) -> None:
-    threads = dict(session.get(OPEN_THREAD, {}))
-    threads[g.service.slug] = conversation.id
-    session[OPEN_THREAD] = threads
+    keys.remember_opened(OPEN_THREAD, conversation.id)
 
 
 def _open_thread():
-    conversation_id = session.get(OPEN_THREAD, {}).get(g.service.slug)
-    return services.conversation_for(g.service, conversation_id)
+    return services.conversation_for(g.service, keys.opened_id(OPEN_THREAD))
 
 
 @bp.route("/young-people/talk", methods=["GET", "POST"])
@@ -134,9 +132,7 @@ def thread():
 @bp.post("/young-people/messages/close")
 def forget_thread():
     """Stop showing the messages on this device."""
-    threads = dict(session.get(OPEN_THREAD, {}))
-    threads.pop(g.service.slug, None)
-    session[OPEN_THREAD] = threads
+    keys.forget_opened(OPEN_THREAD)
     session.pop(JUST_SENT, None)
     flash(_("Your messages are hidden on this device."))
     return redirect(url_for("pages.young_people"))

@@ -15,7 +15,15 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal.childrens_rights.forms import optional_name_field
 from portal.complaints.models import ClosedBecause, Complainant, Outcome
-from portal.core.forms import DayField, EmailField, UKPhone, full_name_field
+from portal.core.forms import (
+    DayField,
+    EmailField,
+    UKPhone,
+    full_name_field,
+    optional_text_area,
+    reference_field,
+    secret_words_field,
+)
 
 COMPLAINT_MAX = 10000
 NOTE_MAX = 5000
@@ -65,15 +73,7 @@ def _long_text(label, hint, required_message, limit):
 
 
 def _optional_long_text(label, hint=None, limit=NOTE_MAX):
-    return TextAreaField(
-        label,
-        widget=GovTextArea(),
-        description=hint,
-        validators=[
-            Length(max=limit, message=_l("This must be %(max)s characters or fewer", max=limit))
-        ],
-        render_kw={"params": {"rows": 4}},
-    )
+    return optional_text_area(label, hint, limit, rows=4)
 
 
 class _NotInFuture:
@@ -184,24 +184,12 @@ class YoungComplaintForm(FlaskForm):
 class FollowForm(FlaskForm):
     """The reference and secret words that open a complaint."""
 
-    reference = StringField(
+    reference = reference_field(
         _l("Your complaint reference"),
-        widget=GovTextInput(),
-        description=_l("It looks like CP-7KQ2MX."),
-        validators=[InputRequired(message=_l("Enter your complaint reference"))],
-        render_kw={
-            "autocomplete": "off",
-            "spellcheck": "false",
-            "params": {"classes": "govuk-input--width-10"},
-        },
+        _l("It looks like CP-7KQ2MX."),
+        _l("Enter your complaint reference"),
     )
-    phrase = StringField(
-        _l("Your secret words"),
-        widget=GovTextInput(),
-        description=_l("For example, kite-river-plum-47."),
-        validators=[InputRequired(message=_l("Enter your secret words"))],
-        render_kw={"autocomplete": "off", "spellcheck": "false"},
-    )
+    phrase = secret_words_field()
     submit = SubmitField(_l("See my complaint"), widget=GovSubmitInput())
 
 

@@ -15,7 +15,8 @@ from flask import url_for
 from sqlalchemy import case, select
 from sqlalchemy.orm import selectinload
 
-from portal.accounts.models import Role, User, UserRole
+from portal.accounts.models import Role, User
+from portal.accounts.services import staff_with_role
 from portal.complaints.models import (
     ClosedBecause,
     Complainant,
@@ -351,19 +352,7 @@ def _tell_complainant(complaint: Complaint, template: str, **context) -> None:
 
 
 def _managers(service: FosteringService) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(UserRole)
-            .where(
-                User.service_id == service.id,
-                User.is_disabled.is_(False),
-                User.password_hash.is_not(None),
-                UserRole.role == Role.COMPLAINTS_MANAGER,
-            )
-            .order_by(User.id)
-        ).unique()
-    )
+    return staff_with_role(service, Role.COMPLAINTS_MANAGER)
 
 
 def _alert_managers(service: FosteringService, complaint: Complaint, *, escalated: bool) -> None:

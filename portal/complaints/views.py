@@ -25,6 +25,7 @@ from portal.complaints.forms import (
     YoungComplaintForm,
 )
 from portal.complaints.models import ClosedBecause, Complainant, Outcome
+from portal.core import keys
 from portal.core.access import only_for
 from portal.core.db import utcnow
 from portal.core.extensions import limiter
@@ -48,14 +49,11 @@ def _labels() -> dict:
 
 
 def _remember(complaint) -> None:
-    opened = dict(session.get(OPEN_COMPLAINT, {}))
-    opened[g.service.slug] = complaint.id
-    session[OPEN_COMPLAINT] = opened
+    keys.remember_opened(OPEN_COMPLAINT, complaint.id)
 
 
 def _opened():
-    complaint_id = session.get(OPEN_COMPLAINT, {}).get(g.service.slug)
-    return services.complaint_for(g.service, complaint_id)
+    return services.complaint_for(g.service, keys.opened_id(OPEN_COMPLAINT))
 
 
 @bp.get("/complaints")
@@ -216,9 +214,7 @@ def ask_for_next_stage():
 @bp.post("/complaints/yours/close")
 def forget():
     """Stop showing the complaint on this device."""
-    opened = dict(session.get(OPEN_COMPLAINT, {}))
-    opened.pop(g.service.slug, None)
-    session[OPEN_COMPLAINT] = opened
+    keys.forget_opened(OPEN_COMPLAINT)
     session.pop(JUST_SENT, None)
     flash(_("Your complaint is hidden on this device."))
     return redirect(url_for("complaints.start"))

@@ -4,8 +4,13 @@ import re
 from datetime import date, time
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovPasswordInput, GovTextInput
-from wtforms import DateField, StringField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovDateInput,
+    GovPasswordInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from portal.core.text import normalise_email
@@ -215,4 +220,43 @@ def postcode_field() -> StringField:
             "spellcheck": "false",
             "params": {"classes": "govuk-input--width-10"},
         },
+    )
+
+
+def reference_field(label, example, missing_message) -> StringField:
+    """A reference such as CR-7KQ2MX, typed back to open what someone sent."""
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        description=example,
+        validators=[InputRequired(message=missing_message)],
+        render_kw={
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "params": {"classes": "govuk-input--width-10"},
+        },
+    )
+
+
+def secret_words_field() -> StringField:
+    """The secret words that go with a reference (see portal/core/keys.py)."""
+    return StringField(
+        _l("Your secret words"),
+        widget=GovTextInput(),
+        description=_l("For example, kite-river-plum-47."),
+        validators=[InputRequired(message=_l("Enter your secret words"))],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+
+
+def optional_text_area(label, hint=None, limit=1000, rows=3) -> TextAreaField:
+    """A free-text answer that may be left empty."""
+    return TextAreaField(
+        label,
+        widget=GovTextArea(),
+        description=hint,
+        validators=[
+            Length(max=limit, message=_l("This must be %(max)s characters or fewer", max=limit))
+        ],
+        render_kw={"params": {"rows": rows}},
     )

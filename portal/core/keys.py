@@ -5,6 +5,7 @@ import contextlib
 import secrets
 
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import g, session
 
 from portal.accounts.services import password_hasher
 
@@ -134,3 +135,22 @@ def phrase_matches(phrase_hash: str | None, typed: str) -> bool:
         return hasher.verify(phrase_hash, normalise_phrase(typed))
     except (VerificationError, InvalidHashError):
         return False
+
+
+def remember_opened(key: str, record_id: int) -> None:
+    """Keep what this browser opened with its key, per service, for the next pages."""
+    opened = dict(session.get(key, {}))
+    opened[g.service.slug] = record_id
+    session[key] = opened
+
+
+def opened_id(key: str) -> int | None:
+    """The id this browser opened in the current service, if any."""
+    return session.get(key, {}).get(g.service.slug)
+
+
+def forget_opened(key: str) -> None:
+    """Stop showing it on this device."""
+    opened = dict(session.get(key, {}))
+    opened.pop(g.service.slug, None)
+    session[key] = opened

@@ -12,7 +12,13 @@ from wtforms import RadioField, SelectChoice, StringField, SubmitField, TextArea
 from wtforms.validators import InputRequired, Length
 
 from portal.childrens_rights.forms import optional_age_field, optional_name_field
-from portal.core.forms import EmailField, full_name_field, phone_field, postcode_field
+from portal.core.forms import (
+    EmailField,
+    full_name_field,
+    optional_text_area,
+    phone_field,
+    postcode_field,
+)
 from portal.independent_visitors.models import RequestStatus
 
 STATUS_LABELS = {
@@ -25,15 +31,7 @@ STATUS_LABELS = {
 
 
 def _optional_text(label, hint=None, limit=1000):
-    return TextAreaField(
-        label,
-        widget=GovTextArea(),
-        description=hint,
-        validators=[
-            Length(max=limit, message=_l("This must be %(max)s characters or fewer", max=limit))
-        ],
-        render_kw={"params": {"rows": 3}},
-    )
+    return optional_text_area(label, hint, limit)
 
 
 class VisitorRequestForm(FlaskForm):
