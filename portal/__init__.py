@@ -111,6 +111,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal.pages import bp as pages_bp
     from portal.recruitment import bp as recruitment_bp
     from portal.staff import bp as staff_bp
+    from portal.support import bp as support_bp
+    from portal.training import bp as training_bp
+    from portal.tsds import bp as tsds_bp
     from portal.visits import bp as visits_bp
 
     app.register_blueprint(organisation_bp)
@@ -123,6 +126,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(recruitment_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(visits_bp)
+    app.register_blueprint(training_bp)
+    app.register_blueprint(tsds_bp)
+    app.register_blueprint(support_bp)
 
 
 def _init_template_context(app: Flask) -> None:

@@ -9,7 +9,10 @@ from portal.events.models import EventFeedback, InformationEvent
 from portal.independent_visitors.models import VisitorRequest, VolunteerOffer
 from portal.organisation.models import FosteringService, Locality, Team, Venue
 from portal.recruitment.models import Enquiry
-from portal.visits import models as visits_models  # noqa: F401 - its tables join the metadata
+from portal.support import models as support_models  # noqa: F401 - its tables join the metadata
+from portal.training import models as training_models  # noqa: F401
+from portal.tsds import models as tsds_models  # noqa: F401
+from portal.visits import models as visits_models  # noqa: F401
 
 __all__ = [
     "AccountToken",

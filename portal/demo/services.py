@@ -117,7 +117,49 @@ def load_demo_data(*, only_if_empty: bool = True) -> bool:
         add_demo_visit_slots(service, visitor=visitor, creator=users[-1], now=now)
         complaints_manager = next(u for u in users if u.email.startswith("complaints@"))
         add_demo_complaints(service, manager=complaints_manager, now=now)
+        add_demo_households(service, users, now=now)
+        add_demo_support(service, now)
+        add_demo_training(service, users, now)
     return True
+
+
+def add_demo_training(service: FosteringService, users: list[User], now) -> None:
+    """Courses and sessions, with the demo carer booked on one and asked for feedback."""
+    from portal.training.services import add_demo_training as add_training
+
+    add_training(service, users, now)
+
+
+def add_demo_support(service: FosteringService, now) -> None:
+    """Support groups, Forum dates, the mentor scheme and example allowance levels."""
+    from portal.support.services import add_demo_support as add_support
+
+    add_support(service, now)
+
+
+def add_demo_households(service: FosteringService, users: list[User], *, now) -> None:
+    """A workbook for each demo carer, supervised by the demo social worker."""
+    from datetime import timedelta
+
+    from portal.core.times import london_today
+    from portal.tsds import services as tsds
+
+    worker = next(u for u in users if u.email.startswith("supervising-social-worker@"))
+    today = london_today(now)
+    for local, approved_days_ago in (
+        ("carer", 240),
+        ("kinship-carer", 60),
+        ("short-break-carer", 320),
+    ):
+        carer = next(u for u in users if u.email.startswith(f"{local}@"))
+        tsds.create_household(
+            service,
+            name=carer.name,
+            carers=[carer],
+            carer_type=carer.carer_type,
+            approved_on=today - timedelta(days=approved_days_ago),
+            social_worker=worker,
+        )
 
 
 def add_demo_complaints(service: FosteringService, *, manager: User, now) -> None:

@@ -25,6 +25,10 @@ def home():
         reads_childrens_rights=current_user.has_role(
             Role.CHILDRENS_RIGHTS_OFFICER, Role.SERVICE_MANAGER
         ),
+        supervises_carers=current_user.has_role(
+            Role.SUPERVISING_SOCIAL_WORKER, Role.SERVICE_MANAGER
+        ),
+        runs_training=current_user.has_role(Role.TRAINING_COORDINATOR, Role.SERVICE_MANAGER),
         handles_complaints=current_user.has_role(Role.COMPLAINTS_MANAGER, Role.SERVICE_MANAGER),
         does_visits=current_user.has_role(
             Role.INITIAL_VISITOR, Role.RECRUITMENT, Role.SERVICE_MANAGER
