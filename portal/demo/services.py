@@ -141,18 +141,21 @@ def add_demo_households(service: FosteringService, users: list[User], *, now) ->
     """A workbook for each demo carer, supervised by the demo social worker."""
     from datetime import timedelta
 
+    from flask import current_app
+
     from portal.core.times import london_today
     from portal.tsds import services as tsds
 
     worker = next(u for u in users if u.email.startswith("supervising-social-worker@"))
     today = london_today(now)
+    households = {}
     for local, approved_days_ago in (
         ("carer", 240),
         ("kinship-carer", 60),
         ("short-break-carer", 320),
     ):
         carer = next(u for u in users if u.email.startswith(f"{local}@"))
-        tsds.create_household(
+        households[local] = tsds.create_household(
             service,
             name=carer.name,
             carers=[carer],
@@ -160,6 +163,31 @@ def add_demo_households(service: FosteringService, users: list[User], *, now) ->
             approved_on=today - timedelta(days=approved_days_ago),
             social_worker=worker,
         )
+    # The mainstream carer is part-way: some evidence accepted, one piece returned with a
+    # comment, one waiting for the social worker.
+    household = households["carer"]
+    carer = household.members[0].user
+    outcomes = [o for s in tsds.standards_of(household) for o in s.outcomes]
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        for n, outcome in enumerate(outcomes[:7]):
+            piece = tsds.save_evidence(
+                household,
+                outcome,
+                text="We talked this through in supervision; an example from our last placement.",
+                by=carer,
+                send=True,
+                now=now - timedelta(days=30 - n),
+            )
+            if n < 5:
+                tsds.review(piece, accept=True, comment="", by=worker, now=now)
+            elif n == 5:
+                tsds.review(
+                    piece,
+                    accept=False,
+                    comment="Please add what the child said about it.",
+                    by=worker,
+                    now=now,
+                )
 
 
 def add_demo_complaints(service: FosteringService, *, manager: User, now) -> None:
