@@ -115,6 +115,7 @@ def load_demo_data(*, only_if_empty: bool = True) -> bool:
         add_demo_events(service, creator=users[-1], now=now)
         visitor = next(u for u in users if u.email.startswith("initial-visitor@"))
         add_demo_visit_slots(service, visitor=visitor, creator=users[-1], now=now)
+        add_demo_visit_to_decide(service, visitor=visitor, now=now)
         complaints_manager = next(u for u in users if u.email.startswith("complaints@"))
         add_demo_complaints(service, manager=complaints_manager, now=now)
         add_demo_households(service, users, now=now)
@@ -264,6 +265,51 @@ def add_demo_visit_slots(service: FosteringService, *, visitor: User, creator: U
                 now=now,
             )
             made += 1
+
+
+def add_demo_visit_to_decide(service: FosteringService, *, visitor: User, now) -> None:
+    """A household visited last week whose record is written: the weekly meeting's list."""
+    from datetime import timedelta
+
+    from portal.visits.models import (
+        BookingStatus,
+        Recommendation,
+        VisitBooking,
+        VisitMode,
+        VisitRecord,
+        VisitSlot,
+    )
+
+    starts = now - timedelta(days=6)
+    slot = VisitSlot(
+        service_id=service.id,
+        visitor_id=visitor.id,
+        locality_id=service.localities[0].id,
+        mode=VisitMode.AT_HOME,
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=90),
+    )
+    booking = VisitBooking(
+        service_id=service.id,
+        slot=slot,
+        status=BookingStatus.BOOKED,
+        name="Dani and Chris Demo",
+        email=f"dani@{service.slug}.demo",
+        locale="en",
+        booked_at=starts - timedelta(days=10),
+    )
+    booking.record = VisitRecord(
+        service_id=service.id,
+        written_by_id=visitor.id,
+        motivation="Grew up with foster siblings; want to offer teenagers a steady home.",
+        understanding="Have read the guides and came to an information event.",
+        skills="Chris is a teaching assistant; Dani coaches a youth football team.",
+        recommendation=Recommendation.PROGRESS_TO_ASSESSMENT,
+        notes="Spare room ready; both keen to start the assessment.",
+        written_at=starts + timedelta(days=1),
+    )
+    db.session.add_all([slot, booking])
+    db.session.commit()
 
 
 def add_demo_events(service: FosteringService, *, creator: User, now) -> None:

@@ -80,6 +80,8 @@ def test_demo_data_loads_both_services_with_accounts_and_events(app):
     users = db.session.scalar(select(func.count(User.id)))
     assert users == 2 * len(DEMO_ACCOUNTS)
     assert db.session.scalar(select(func.count(InformationEvent.id))) == 2 * 12
-    from portal.visits.models import VisitSlot
+    from portal.visits.models import VisitRecord, VisitSlot
 
-    assert db.session.scalar(select(func.count(VisitSlot.id))) == 2 * 20
+    # 20 times to book, and one past visit written up for the weekly meeting, per service.
+    assert db.session.scalar(select(func.count(VisitSlot.id))) == 2 * 21
+    assert db.session.scalar(select(func.count(VisitRecord.id))) == 2
