@@ -8,7 +8,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
+from flask import abort, current_app, send_file
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import ValidationError
 
 
 @dataclass(frozen=True)
@@ -93,3 +95,46 @@ def remove(key: str | None) -> None:
     """Delete a stored file (a replaced or removed attachment)."""
     if key:
         path_of(key).unlink(missing_ok=True)
+
+
+def rejection_message(reason: str):
+    """What to say beside a file field about a Rejected file (translated when shown)."""
+    return {
+        "empty": _l("The selected file is empty"),
+        "too-big": _l("The selected file must be smaller than 10 MB"),
+        "kind": _l("The selected file must be a PDF, a JPG or PNG photo, or a Word document"),
+    }[reason]
+
+
+def check_field(field) -> tuple[bytes, Kind] | None:
+    """Check a form's file field: None when no file was chosen, else what `check` finds;
+    a rejected file raises ValidationError with the message for its reason."""
+    if not getattr(field.data, "filename", None):
+        return None
+    try:
+        return check(field.data.stream)
+    except Rejected as rejected:
+        raise ValidationError(rejection_message(rejected.reason)) from None
+
+
+def send(key: str | None, extension: str | None, download_name: str):
+    """A stored file as a download under `download_name` (ours, never the uploader's),
+    never cached; 404 when there is no such file."""
+    if not key or extension not in KINDS:
+        abort(404)
+    try:
+        path = path_of(key)
+    except FileNotFoundError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    kind = KINDS[extension]
+    response = send_file(
+        path,
+        mimetype=kind.mimetype,
+        as_attachment=True,
+        download_name=f"{download_name}.{kind.extension}",
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
