@@ -103,12 +103,14 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts import bp as accounts_bp
+    from portal.applications import bp as applications_bp
     from portal.childrens_rights import bp as childrens_rights_bp
     from portal.complaints import bp as complaints_bp
     from portal.events import bp as events_bp
     from portal.independent_visitors import bp as independent_visitors_bp
     from portal.organisation import bp as organisation_bp
     from portal.pages import bp as pages_bp
+    from portal.paperwork import bp as paperwork_bp
     from portal.recruitment import bp as recruitment_bp
     from portal.staff import bp as staff_bp
     from portal.support import bp as support_bp
@@ -119,6 +121,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(organisation_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(applications_bp)
+    app.register_blueprint(paperwork_bp)
     app.register_blueprint(childrens_rights_bp)
     app.register_blueprint(complaints_bp)
     app.register_blueprint(events_bp)

@@ -1,6 +1,7 @@
 """Every model, imported in one place so the metadata is complete for migrations."""
 
 from portal.accounts.models import AccountToken, User, UserRole
+from portal.applications.models import Application, ApplicationStep
 from portal.bookings.models import Booking, Occasion
 from portal.childrens_rights.models import Conversation, RightsMessage
 from portal.complaints.models import Complaint, ComplaintStage
@@ -8,6 +9,7 @@ from portal.core.models import AuditEvent, OutboxMessage
 from portal.events.models import EventFeedback, InformationEvent
 from portal.independent_visitors.models import VisitorRequest, VolunteerOffer
 from portal.organisation.models import FosteringService, Locality, Team, Venue
+from portal.paperwork import models as paperwork_models  # noqa: F401
 from portal.recruitment.models import Enquiry
 from portal.support import models as support_models  # noqa: F401 - its tables join the metadata
 from portal.training import models as training_models  # noqa: F401
@@ -16,6 +18,8 @@ from portal.visits import models as visits_models  # noqa: F401
 
 __all__ = [
     "AccountToken",
+    "Application",
+    "ApplicationStep",
     "AuditEvent",
     "Booking",
     "Complaint",

@@ -116,6 +116,7 @@ def load_demo_data(*, only_if_empty: bool = True) -> bool:
         visitor = next(u for u in users if u.email.startswith("initial-visitor@"))
         add_demo_visit_slots(service, visitor=visitor, creator=users[-1], now=now)
         add_demo_visit_to_decide(service, visitor=visitor, now=now)
+        add_demo_paperwork_checklist(service)
         complaints_manager = next(u for u in users if u.email.startswith("complaints@"))
         add_demo_complaints(service, manager=complaints_manager, now=now)
         add_demo_households(service, users, now=now)
@@ -265,6 +266,14 @@ def add_demo_visit_slots(service: FosteringService, *, visitor: User, creator: U
                 now=now,
             )
             made += 1
+
+
+def add_demo_paperwork_checklist(service: FosteringService) -> None:
+    """The documents the service asks a progressed household for."""
+    from portal.paperwork.services import ensure_checklist
+
+    ensure_checklist(service)
+    db.session.commit()
 
 
 def add_demo_visit_to_decide(service: FosteringService, *, visitor: User, now) -> None:

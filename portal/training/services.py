@@ -34,7 +34,6 @@ from portal.training.models import (
     TrainingFeedback,
     TrainingSession,
 )
-from portal.tsds.services import household_of
 
 REMINDER_BEFORE = timedelta(days=2)
 REGISTER_WINDOW = timedelta(days=30)  # how long past sessions stay on the co-ordinator's list
@@ -519,6 +518,9 @@ def _take_place(session: TrainingSession, carer: User, locale: str, now: datetim
 
 def partner_of(carer: User) -> User | None:
     """The other approved carer in the carer's household, if there is exactly one."""
+    # Imported here: the TSDS models import training's, so a top-level import would loop.
+    from portal.tsds.services import household_of
+
     household = household_of(carer)
     if household is None:
         return None

@@ -77,20 +77,7 @@ class EvidenceForm(FlaskForm):
 
     def validate_attachment(self, field):
         """Check the file by what it contains and its size; keep it for the view."""
-        self.checked_file = None
-        if not getattr(field.data, "filename", None):
-            return
-        try:
-            self.checked_file = uploads.check(field.data.stream)
-        except uploads.Rejected as rejected:
-            raise ValidationError(UPLOAD_MESSAGES[rejected.reason]) from None
-
-
-UPLOAD_MESSAGES = {
-    "empty": _l("The selected file is empty"),
-    "too-big": _l("The selected file must be smaller than 10 MB"),
-    "kind": _l("The selected file must be a PDF, a JPG or PNG photo, or a Word document"),
-}
+        self.checked_file = uploads.check_field(field)
 
 
 class ReviewForm(FlaskForm):

@@ -9,7 +9,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import format_date
@@ -117,22 +116,9 @@ def outcome(outcome_id: int):
 
 def _send_evidence_file(evidence):
     """The attached file, under a name the server chooses, never cached."""
-    if evidence is None or not evidence.file_key:
+    if evidence is None:
         abort(404)
-    kind = uploads.KINDS[evidence.file_kind]
-    try:
-        path = uploads.path_of(evidence.file_key)
-    except FileNotFoundError:
-        abort(404)
-    response = send_file(
-        path,
-        mimetype=kind.mimetype,
-        as_attachment=True,
-        download_name=f"evidence-{evidence.outcome.label}.{kind.extension}",
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return uploads.send(evidence.file_key, evidence.file_kind, f"evidence-{evidence.outcome.label}")
 
 
 @bp.get("/tsds/outcomes/<int:outcome_id>/file")

@@ -1,8 +1,6 @@
 """From a written initial visit to the decision to progress, the allowed moves between
 stages, and the applicant's tracker at each point."""
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import select
 
@@ -12,9 +10,9 @@ from portal.applications.models import Application, Stage
 from portal.core.db import utcnow
 from portal.core.extensions import db
 from portal.core.models import AuditEvent
-from portal.visits.models import Recommendation, VisitRecord
+from portal.visits.models import VisitRecord
+from tests.applications.helpers import visited as _visited
 from tests.conftest import PASSWORD, ClientRequest
-from tests.visits.helpers import make_booking, make_slot
 
 
 @pytest.fixture
@@ -27,26 +25,6 @@ def applicant(leicestershire, make_user):
     return make_user(
         leicestershire, Role.PROSPECTIVE_CARER, email="alex@example.org", name="Alex Applicant"
     )
-
-
-def _visited(service, visitor, person, days_ago=3, written=True):
-    slot = make_slot(service, visitor, utcnow() - timedelta(days=days_ago))
-    booking = make_booking(service, slot, user=person)
-    if written:
-        db.session.add(
-            VisitRecord(
-                service_id=service.id,
-                booking_id=booking.id,
-                written_by_id=visitor.id,
-                motivation="Wants to help teenagers stay in their school.",
-                understanding="Good.",
-                skills="Youth worker for ten years.",
-                recommendation=Recommendation.PROGRESS_TO_ASSESSMENT,
-                written_at=utcnow() - timedelta(days=days_ago - 1),
-            )
-        )
-        db.session.commit()
-    return booking
 
 
 def _signed_in(app, email, service="leicestershire"):
