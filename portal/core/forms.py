@@ -260,3 +260,35 @@ def optional_text_area(label, hint=None, limit=1000, rows=3) -> TextAreaField:
         ],
         render_kw={"params": {"rows": rows}},
     )
+
+
+def date_and_times(*, missing_day, invalid_day, start_example, end_example):
+    """The date, start and end of something that happens on one day (an event, a training
+    session, a support group meeting): `day, starts, ends = date_and_times(...)`."""
+    return (
+        DayField(
+            _l("Date"),
+            description=_l("For example, 27 3 2027"),
+            missing_message=missing_day,
+            invalid_message=invalid_day,
+        ),
+        TimeOfDayField(
+            _l("Start time"),
+            description=start_example,
+            validators=[InputRequired(message=_l("Enter a start time"))],
+        ),
+        TimeOfDayField(
+            _l("End time"),
+            description=end_example,
+            validators=[InputRequired(message=_l("Enter an end time"))],
+        ),
+    )
+
+
+class EndsAfterStart:
+    """A form mixin for date_and_times(): the end time must come after the start."""
+
+    def validate_ends(self, field):
+        starts, ends = parse_time(self.starts.data or ""), parse_time(field.data or "")
+        if starts and ends and ends <= starts:
+            raise ValidationError(_l("The end time must be after the start time"))

@@ -13,11 +13,10 @@ from wtforms import IntegerField, RadioField, SelectChoice, StringField, SubmitF
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.core.forms import (
-    DayField,
     EmailField,
-    TimeOfDayField,
+    EndsAfterStart,
+    date_and_times,
     full_name_field,
-    parse_time,
     phone_field,
 )
 from portal.events.models import Usefulness
@@ -25,7 +24,7 @@ from portal.events.models import Usefulness
 MAX_CAPACITY = 500
 
 
-class EventForm(FlaskForm):
+class EventForm(EndsAfterStart, FlaskForm):
     """An event's details, with an optional repeat."""
 
     title = StringField(
@@ -37,21 +36,11 @@ class EventForm(FlaskForm):
             Length(max=200, message=_l("Title must be 200 characters or fewer")),
         ],
     )
-    day = DayField(
-        _l("Date"),
-        description=_l("For example, 27 3 2027"),
-        missing_message=_l("Enter the date of the event"),
-        invalid_message=_l("The date of the event must be a real date"),
-    )
-    starts = TimeOfDayField(
-        _l("Start time"),
-        description=_l("UK time, for example 18:30"),
-        validators=[InputRequired(message=_l("Enter a start time"))],
-    )
-    ends = TimeOfDayField(
-        _l("End time"),
-        description=_l("UK time, for example 20:30"),
-        validators=[InputRequired(message=_l("Enter an end time"))],
+    day, starts, ends = date_and_times(
+        missing_day=_l("Enter the date of the event"),
+        invalid_day=_l("The date of the event must be a real date"),
+        start_example=_l("UK time, for example 18:30"),
+        end_example=_l("UK time, for example 20:30"),
     )
     place = RadioField(
         _l("Where"),
@@ -125,12 +114,6 @@ class EventForm(FlaskForm):
         """Events are made for the future."""
         if field.data and self.today and field.data < self.today:
             raise ValidationError(_l("The date of the event must be today or in the future"))
-
-    def validate_ends(self, field):
-        """An event ends after it starts."""
-        starts, ends = parse_time(self.starts.data or ""), parse_time(field.data or "")
-        if starts and ends and ends <= starts:
-            raise ValidationError(_l("The end time must be after the start time"))
 
     def validate_times(self, field):
         """A series needs both numbers."""

@@ -15,7 +15,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import IntegerField, RadioField, SelectChoice, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from portal.core.forms import DayField, TimeOfDayField, parse_time
+from portal.core.forms import EndsAfterStart, date_and_times
 from portal.core.validators import normalise_phone
 from portal.support.models import PaymentKind
 from portal.support.services import MAX_REPEATS
@@ -64,25 +64,15 @@ class WholeNumberField(IntegerField):
             self.data = int(typed)
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(EndsAfterStart, FlaskForm):
     """A support group or Forum meeting, or the first of a monthly or quarterly run."""
 
     group = Radios(_l("Which meeting is it?"), message=_l("Choose which group is meeting"))
-    day = DayField(
-        _l("Date"),
-        description=_l("For example, 27 3 2027"),
-        missing_message=_l("Enter the date of the meeting"),
-        invalid_message=_l("The date of the meeting must be a real date"),
-    )
-    starts = TimeOfDayField(
-        _l("Start time"),
-        description=_l("UK time, for example 10:00"),
-        validators=[InputRequired(message=_l("Enter a start time"))],
-    )
-    ends = TimeOfDayField(
-        _l("End time"),
-        description=_l("UK time, for example 12:00"),
-        validators=[InputRequired(message=_l("Enter an end time"))],
+    day, starts, ends = date_and_times(
+        missing_day=_l("Enter the date of the meeting"),
+        invalid_day=_l("The date of the meeting must be a real date"),
+        start_example=_l("UK time, for example 10:00"),
+        end_example=_l("UK time, for example 12:00"),
     )
     place = Radios(_l("Where"), message=_l("Choose where the meeting is"))
     every_months = Radios(
@@ -118,12 +108,6 @@ class MeetingForm(FlaskForm):
             raise ValidationError(_l("The date of the meeting must be today or in the future"))
         if field.data > self.today + timedelta(days=2 * 365):
             raise ValidationError(_l("The date of the meeting must be within the next 2 years"))
-
-    def validate_ends(self, field):
-        """A meeting ends after it starts."""
-        starts, ends = parse_time(self.starts.data or ""), parse_time(field.data or "")
-        if starts and ends and ends <= starts:
-            raise ValidationError(_l("The end time must be after the start time"))
 
     def validate_times(self, field):
         """A repeating meeting says how many times."""

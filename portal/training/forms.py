@@ -31,7 +31,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.core.forms import DayField, TimeOfDayField, parse_time
+from portal.core.forms import EndsAfterStart, date_and_times
 from portal.training.models import TSDS_STANDARDS, Audience, CourseFormat, Topic
 
 MAX_CAPACITY = 200
@@ -211,24 +211,14 @@ class CourseForm(FlaskForm):
             raise ValidationError(_l("Hours must be between 0.25 and 100"))
 
 
-class SessionForm(FlaskForm):
+class SessionForm(EndsAfterStart, FlaskForm):
     """One dated session of a course."""
 
-    day = DayField(
-        _l("Date"),
-        description=_l("For example, 27 3 2027"),
-        missing_message=_l("Enter the date of the session"),
-        invalid_message=_l("The date of the session must be a real date"),
-    )
-    starts = TimeOfDayField(
-        _l("Start time"),
-        description=_l("UK time, for example 09:30"),
-        validators=[InputRequired(message=_l("Enter a start time"))],
-    )
-    ends = TimeOfDayField(
-        _l("End time"),
-        description=_l("UK time, for example 12:30"),
-        validators=[InputRequired(message=_l("Enter an end time"))],
+    day, starts, ends = date_and_times(
+        missing_day=_l("Enter the date of the session"),
+        invalid_day=_l("The date of the session must be a real date"),
+        start_example=_l("UK time, for example 09:30"),
+        end_example=_l("UK time, for example 12:30"),
     )
     place = RadioField(
         _l("Where"),
@@ -268,12 +258,6 @@ class SessionForm(FlaskForm):
         """Sessions are scheduled for the future."""
         if field.data and self.today and field.data < self.today:
             raise ValidationError(_l("The date of the session must be today or in the future"))
-
-    def validate_ends(self, field):
-        """A session ends after it starts."""
-        starts, ends = parse_time(self.starts.data or ""), parse_time(field.data or "")
-        if starts and ends and ends <= starts:
-            raise ValidationError(_l("The end time must be after the start time"))
 
     def validate_online_link(self, field):
         """Carers need a link to join an online session."""
