@@ -104,6 +104,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts import bp as accounts_bp
     from portal.applications import bp as applications_bp
+    from portal.assessments import bp as assessments_bp
     from portal.childrens_rights import bp as childrens_rights_bp
     from portal.complaints import bp as complaints_bp
     from portal.events import bp as events_bp
@@ -123,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(applications_bp)
     app.register_blueprint(paperwork_bp)
+    app.register_blueprint(assessments_bp)
     app.register_blueprint(childrens_rights_bp)
     app.register_blueprint(complaints_bp)
     app.register_blueprint(events_bp)

@@ -2,6 +2,7 @@
 
 from portal.accounts.models import AccountToken, User, UserRole
 from portal.applications.models import Application, ApplicationStep
+from portal.assessments import models as assessments_models  # noqa: F401
 from portal.bookings.models import Booking, Occasion
 from portal.childrens_rights.models import Conversation, RightsMessage
 from portal.complaints.models import Complaint, ComplaintStage

@@ -25,6 +25,7 @@ def home():
         reads_childrens_rights=current_user.has_role(
             Role.CHILDRENS_RIGHTS_OFFICER, Role.SERVICE_MANAGER
         ),
+        assesses=current_user.has_role(Role.ASSESSING_SOCIAL_WORKER, Role.SERVICE_MANAGER),
         supervises_carers=current_user.has_role(
             Role.SUPERVISING_SOCIAL_WORKER, Role.SERVICE_MANAGER
         ),
