@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app
+from icalendar import Calendar, Event
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -269,3 +270,31 @@ def cancel_occasion(occasion: Occasion, now: datetime) -> list[Booking]:
     occasion.status = OccasionStatus.CANCELLED
     occasion.seats_taken = 0
     return list(affected)
+
+
+def venue_location(venue) -> str:
+    """A venue as one line for a calendar entry: name, address and postcode."""
+    address = ", ".join(line for line in venue.address.splitlines() if line)
+    return f"{venue.name}, {address} {venue.postcode}".strip()
+
+
+def calendar_file(
+    booking: Booking, *, product: str, uid: str, title: str, location: str | None, link: str
+) -> str:
+    """An iCalendar (.ics) file for a booking's occasion, with the person's own link in it."""
+    calendar = Calendar()
+    calendar.add("prodid", f"-//Fostering portal//{product}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    entry = Event()
+    entry.add("uid", uid)
+    entry.add("dtstamp", booking.created_at)
+    entry.add("dtstart", booking.occasion.starts_at)
+    entry.add("dtend", booking.occasion.ends_at)
+    entry.add("summary", title)
+    if location:
+        entry.add("location", location)
+    entry.add("description", link)
+    entry.add("url", link)
+    calendar.add_component(entry)
+    return calendar.to_ical().decode()

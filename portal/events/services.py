@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import url_for
-from icalendar import Calendar, Event
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
@@ -226,25 +225,17 @@ def booking_service_slug(booking: Booking) -> str:
 
 def calendar_file(event: InformationEvent, booking: Booking) -> str:
     """An iCalendar (.ics) file for a booking, with the private link in it."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Fostering portal//information events//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    entry = Event()
-    entry.add("uid", f"booking-{booking.id}@{booking_service_slug(booking)}.fostering-portal")
-    entry.add("dtstamp", booking.created_at)
-    entry.add("dtstart", event.occasion.starts_at)
-    entry.add("dtend", event.occasion.ends_at)
-    entry.add("summary", event.title)
-    if event.is_online:
-        entry.add("location", "Online")
-    elif event.venue is not None:
-        address = ", ".join(line for line in event.venue.address.splitlines() if line)
-        entry.add("location", f"{event.venue.name}, {address} {event.venue.postcode}".strip())
-    entry.add("description", manage_link(booking))
-    entry.add("url", manage_link(booking))
-    calendar.add_component(entry)
-    return calendar.to_ical().decode()
+    location = "Online" if event.is_online else None
+    if location is None and event.venue is not None:
+        location = engine.venue_location(event.venue)
+    return engine.calendar_file(
+        booking,
+        product="information events",
+        uid=f"booking-{booking.id}@{booking_service_slug(booking)}.fostering-portal",
+        title=event.title,
+        location=location,
+        link=manage_link(booking),
+    )
 
 
 def _send(booking: Booking, template: str, event: InformationEvent, **extra) -> None:

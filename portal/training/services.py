@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from flask import url_for
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
@@ -430,26 +429,17 @@ def booking_link(booking: Booking, endpoint: str = "training.show_booking") -> s
 
 def calendar_file(session: TrainingSession, booking: Booking) -> str:
     """An iCalendar (.ics) file for a training booking."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Fostering portal//training//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    entry = Event()
-    entry.add("uid", f"training-{booking.id}@{_service_of(booking).slug}.fostering-portal")
-    entry.add("dtstamp", booking.created_at)
-    entry.add("dtstart", session.occasion.starts_at)
-    entry.add("dtend", session.occasion.ends_at)
-    entry.add("summary", session.course.title)
-    if session.is_online:
-        entry.add("location", session.online_link or "Online")
-    elif session.venue is not None:
-        venue = session.venue
-        address = ", ".join(line for line in venue.address.splitlines() if line)
-        entry.add("location", f"{venue.name}, {address} {venue.postcode}".strip())
-    entry.add("description", booking_link(booking))
-    entry.add("url", booking_link(booking))
-    calendar.add_component(entry)
-    return calendar.to_ical().decode()
+    location = (session.online_link or "Online") if session.is_online else None
+    if location is None and session.venue is not None:
+        location = engine.venue_location(session.venue)
+    return engine.calendar_file(
+        booking,
+        product="training",
+        uid=f"training-{booking.id}@{_service_of(booking).slug}.fostering-portal",
+        title=session.course.title,
+        location=location,
+        link=booking_link(booking),
+    )
 
 
 WITH_CALENDAR = {"training_booked", "training_offer_accepted"}

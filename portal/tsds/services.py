@@ -202,6 +202,18 @@ def evidence_of(household: Household) -> dict[int, Evidence]:
     return {e.outcome_id: e for e in rows}
 
 
+def accepted_by_standard(standards: list[Standard], evidence: dict) -> dict[int, int]:
+    """How many of each standard's outcomes have accepted evidence, by standard id."""
+    return {
+        standard.id: sum(
+            1
+            for o in standard.outcomes
+            if o.id in evidence and evidence[o.id].status == EvidenceStatus.ACCEPTED
+        )
+        for standard in standards
+    }
+
+
 def progress(household: Household, standards: list[Standard], evidence, today: date) -> Progress:
     """Accepted outcomes against the set's, and the days left."""
     outcome_ids = {o.id for s in standards for o in s.outcomes}

@@ -46,14 +46,7 @@ def workbook():
         household=household,
         standards=standards,
         evidence=evidence,
-        accepted_in={
-            standard.id: sum(
-                1
-                for o in standard.outcomes
-                if o.id in evidence and evidence[o.id].status == EvidenceStatus.ACCEPTED
-            )
-            for standard in standards
-        },
+        accepted_in=services.accepted_by_standard(standards, evidence),
         progress=services.progress(household, standards, evidence, london_today(utcnow())),
         can_choose_mainstream=services.can_choose_mainstream(household),
         status_labels=STATUS_LABELS,
