@@ -19,12 +19,19 @@ APPLICANTS = (Role.PROSPECTIVE_CARER, Role.APPROVED_CARER)
 @only_for(*APPLICANTS)
 def tracker():
     """Every stage in plain words: done, happening now, and what comes next."""
+    from portal.panels import services as panels  # the panel builds on applications
+
     steps, application = services.journey(g.service, current_user, utcnow())
+    case = panels.case_of(application) if application is not None else None
     return render_template(
         "applications/tracker.html",
         steps=steps,
         application=application,
         stage_labels=STAGE_LABELS,
+        case=case,
+        papers_due_on=panels.papers_due_on(case.panel, g.service) if case else None,
+        decision_due_on=panels.decision_due_on(case, g.service) if case else None,
+        review_by=panels.review_by(case, g.service) if case else None,
     )
 
 

@@ -13,9 +13,7 @@ from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitFi
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal.assessments.models import CheckKind
-from portal.core.db import utcnow
-from portal.core.forms import DayField, optional_text_area
-from portal.core.times import london_today
+from portal.core.forms import DayField, not_in_future, optional_text_area
 
 CHECK_NAMES = {
     CheckKind.DBS: _l("DBS check"),
@@ -33,13 +31,6 @@ def check_label(check) -> str:
     if check.kind == CheckKind.REFEREE:
         return str(_l("Personal referee: %(name)s", name=check.name))
     return str(CHECK_NAMES[check.kind])
-
-
-def _not_in_future(form, field):
-    if field.data is None and not field.errors:  # a tampered post with no boxes at all
-        raise ValidationError(field.missing_message)
-    if field.data and field.data > london_today(utcnow()):
-        raise ValidationError(_l("The date must be today or in the past"))
 
 
 class AllocateForm(FlaskForm):
@@ -79,7 +70,7 @@ class CheckForm(FlaskForm):
         description=_l("For example, 27 3 2026"),
         missing_message=_l("Enter the date the check was done"),
         invalid_message=_l("The date the check was done must be a real date"),
-        validators=[_not_in_future],
+        validators=[not_in_future],
     )
     note = optional_text_area(_l("Note (optional)"), limit=1000, rows=2)
     submit = SubmitField(_l("Record check"), widget=GovSubmitInput())
@@ -120,7 +111,7 @@ class SessionForm(FlaskForm):
         description=_l("For example, 27 3 2026"),
         missing_message=_l("Enter the date of the session"),
         invalid_message=_l("The date of the session must be a real date"),
-        validators=[_not_in_future],
+        validators=[not_in_future],
     )
     topic = TextAreaField(
         _l("What the session covered"),

@@ -11,9 +11,7 @@ from portal.applications.models import Application
 from portal.core.db import string_enum, utcnow
 from portal.core.extensions import db
 
-# Targets. These are service settings: move them into the service's settings later.
-TARGET_WEEKS = 16  # complete the assessment within 16 weeks of allocation
-PANEL_DUE_MONTHS = 8  # panel recommendation within 8 months of the application
+# The 16-week and 8-month targets are the service's settings (FosteringService).
 REFEREES_NEEDED = 2  # at least two personal referees interviewed
 
 

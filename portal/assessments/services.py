@@ -13,10 +13,8 @@ from portal.accounts.models import Role, User, UserRole
 from portal.applications import services as applications
 from portal.applications.models import Application, Stage
 from portal.assessments.models import (
-    PANEL_DUE_MONTHS,
     REFEREES_NEEDED,
     SINGLE_CHECKS,
-    TARGET_WEEKS,
     Assessment,
     AssessmentCheck,
     AssessmentSession,
@@ -35,14 +33,14 @@ class NotAllowed(Exception):
     """The change is not allowed in the assessment's present state."""
 
 
-def target_on(assessment: Assessment) -> date:
-    """The day the assessment should be complete by."""
-    return assessment.allocated_on + timedelta(weeks=TARGET_WEEKS)
+def target_on(assessment: Assessment, service: FosteringService) -> date:
+    """The day the assessment should be complete by (the service's target in weeks)."""
+    return assessment.allocated_on + timedelta(weeks=service.assessment_target_weeks)
 
 
-def panel_due_on(application: Application) -> date:
-    """The day the panel recommendation is due: months after the application."""
-    return add_months(application.decided_on, PANEL_DUE_MONTHS)
+def panel_due_on(application: Application, service: FosteringService) -> date:
+    """The day the panel recommendation is due: the service's months after the application."""
+    return add_months(application.decided_on, service.panel_due_months)
 
 
 def add_months(day: date, months: int) -> date:
@@ -103,10 +101,10 @@ def rows(service: FosteringService, today: date, sort: str = "overdue") -> list[
         Row(
             assessment=a,
             weeks=weeks_since(a, today),
-            target_on=target_on(a),
-            panel_due_on=panel_due_on(a.application),
+            target_on=target_on(a, service),
+            panel_due_on=panel_due_on(a.application, service),
             done=checks_done(a),
-            is_overdue=is_open(a) and today > target_on(a),
+            is_overdue=is_open(a) and today > target_on(a, service),
         )
         for a in assessments
     ]

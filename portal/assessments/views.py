@@ -14,7 +14,6 @@ from portal.assessments.forms import (
     SessionForm,
     check_label,
 )
-from portal.assessments.models import TARGET_WEEKS
 from portal.core.access import only_for
 from portal.core.db import utcnow
 from portal.core.times import london_today
@@ -48,7 +47,7 @@ def _render_list(bound=None):
         forms=forms,
         sort=sort,
         needed=services.CHECKS_NEEDED,
-        target_weeks=TARGET_WEEKS,
+        target_weeks=g.service.assessment_target_weeks,
         form=bound,
     )
 
@@ -118,8 +117,8 @@ def _render_assessment(assessment, **bound):
         is_stage_one_complete=services.stage_one_complete(assessment),
         check_label=check_label,
         weeks=services.weeks_since(assessment, today),
-        target_on=services.target_on(assessment),
-        panel_due_on=services.panel_due_on(assessment.application),
+        target_on=services.target_on(assessment, g.service),
+        panel_due_on=services.panel_due_on(assessment.application, g.service),
         done=services.checks_done(assessment),
         needed=services.CHECKS_NEEDED,
     )

@@ -11,9 +11,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import DateField, StringField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
+from portal.core.db import utcnow
 from portal.core.text import normalise_email
+from portal.core.times import london_today
 from portal.core.validators import normalise_phone, normalise_postcode
 
 
@@ -249,6 +251,16 @@ def secret_words_field() -> StringField:
     )
 
 
+def not_in_future(form, field):
+    """A DayField's validator: the day is today or earlier (in London)."""
+    if field.data is None:
+        if field.optional or field.errors:
+            return  # left empty on purpose, or already told what is wrong
+        raise ValidationError(field.missing_message)  # a tampered post with no boxes at all
+    if field.data and field.data > london_today(utcnow()):
+        raise ValidationError(_l("The date must be today or in the past"))
+
+
 def optional_text_area(label, hint=None, limit=1000, rows=3) -> TextAreaField:
     """A free-text answer that may be left empty."""
     return TextAreaField(
@@ -257,6 +269,20 @@ def optional_text_area(label, hint=None, limit=1000, rows=3) -> TextAreaField:
         description=hint,
         validators=[
             Length(max=limit, message=_l("This must be %(max)s characters or fewer", max=limit))
+        ],
+        render_kw={"params": {"rows": rows}},
+    )
+
+
+def required_text_area(label, missing, hint=None, limit=5000, rows=4) -> TextAreaField:
+    """A free-text answer that must be given (reasons for a decision, a panel's note)."""
+    return TextAreaField(
+        label,
+        widget=GovTextArea(),
+        description=hint,
+        validators=[
+            DataRequired(message=missing),
+            Length(max=limit, message=_l("This must be %(max)s characters or fewer", max=limit)),
         ],
         render_kw={"params": {"rows": rows}},
     )

@@ -27,6 +27,17 @@ def add_working_days(start: date, count: int) -> date:
     return day
 
 
+def subtract_working_days(end: date, count: int) -> date:
+    """The date `count` working days before `end` (end itself does not count)."""
+    day = end
+    taken = 0
+    while taken < count:
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            taken += 1
+    return day
+
+
 def working_days_between(start: date, end: date) -> int:
     """Working days after `start` up to and including `end` (0 when end <= start)."""
     days = 0

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db import utcnow
@@ -44,6 +44,16 @@ class FosteringService(db.Model):
     ofsted_phone: Mapped[str] = mapped_column(String(60), default="")
     ofsted_email: Mapped[str] = mapped_column(String(254), default="")
     ofsted_address: Mapped[str] = mapped_column(Text, default="")
+
+    # Timescales the service works to (its own settings; defaults from the standards).
+    assessment_target_weeks: Mapped[int] = mapped_column(Integer, default=16)
+    panel_due_months: Mapped[int] = mapped_column(Integer, default=8)
+    panel_papers_working_days: Mapped[int] = mapped_column(Integer, default=5)
+    decision_working_days: Mapped[int] = mapped_column(Integer, default=7)
+    review_days: Mapped[int] = mapped_column(Integer, default=28)
+    viability_working_days: Mapped[int] = mapped_column(Integer, default=15)
+    temporary_approval_weeks: Mapped[int] = mapped_column(Integer, default=16)
+    temporary_extension_weeks: Mapped[int] = mapped_column(Integer, default=8)
 
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -198,11 +198,20 @@ def test_week_count_target_and_panel_due_date(app, leicestershire, application, 
     assessment = _allocate(app, application, assessor, manager)
     assert assessment.allocated_on == date(2026, 11, 2)
     assert services.weeks_since(assessment, date(2026, 11, 23)) == 3
-    assert services.target_on(assessment) == date(2027, 2, 22)
-    assert services.panel_due_on(application) == date(2026, 11, 30)  # no 31 November
+    assert services.target_on(assessment, leicestershire) == date(2027, 2, 22)
+    assert services.panel_due_on(application, leicestershire) == date(2026, 11, 30)  # no 31 Nov
     row = services.rows(leicestershire, date(2027, 2, 23))[0]
     assert row.is_overdue and row.weeks == 16
     assert not services.rows(leicestershire, date(2027, 2, 22))[0].is_overdue
+
+
+def test_the_targets_are_the_services_settings(app, leicestershire, application, assessor, manager):
+    leicestershire.assessment_target_weeks = 20
+    leicestershire.panel_due_months = 6
+    application.decided_on = date(2026, 8, 31)
+    assessment = _allocate(app, application, assessor, manager)
+    assert services.target_on(assessment, leicestershire) == date(2027, 3, 22)
+    assert services.panel_due_on(application, leicestershire) == date(2027, 2, 28)
 
 
 def test_the_list_sorts_overdue_first_and_runs_constant_queries(

@@ -3,7 +3,12 @@
 from datetime import UTC, date, datetime, time
 
 from portal.core.times import london_to_utc, to_london
-from portal.core.working_days import add_working_days, is_working_day, working_days_between
+from portal.core.working_days import (
+    add_working_days,
+    is_working_day,
+    subtract_working_days,
+    working_days_between,
+)
 
 
 def test_uk_wall_clock_times_are_stored_as_utc_across_the_clock_change():
@@ -38,3 +43,12 @@ def test_working_days_skip_easter_and_a_bank_holiday_monday():
 def test_ten_working_days_across_christmas_and_new_year():
     # 25, 28 December 2026 and 1 January 2027 are bank holidays in England.
     assert add_working_days(date(2026, 12, 18), 10) == date(2027, 1, 6)
+
+
+def test_counting_working_days_back_across_christmas_and_easter():
+    # Papers for a panel on Tuesday 5 January 2027 are due five working days before:
+    # 4 Jan, 31 Dec, 30 Dec, 29 Dec, 24 Dec (1 Jan, 28 and 25 Dec are bank holidays).
+    assert subtract_working_days(date(2027, 1, 5), 5) == date(2026, 12, 24)
+    # Easter Monday 29 March and Good Friday 26 March 2027 are skipped.
+    assert subtract_working_days(date(2027, 3, 30), 1) == date(2027, 3, 25)
+    assert add_working_days(subtract_working_days(date(2027, 1, 5), 5), 5) == date(2027, 1, 5)
