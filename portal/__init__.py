@@ -109,8 +109,10 @@ def _register_blueprints(app: Flask) -> None:
     from portal.complaints import bp as complaints_bp
     from portal.events import bp as events_bp
     from portal.independent_visitors import bp as independent_visitors_bp
+    from portal.kinship import bp as kinship_bp
     from portal.organisation import bp as organisation_bp
     from portal.pages import bp as pages_bp
+    from portal.panels import bp as panels_bp
     from portal.paperwork import bp as paperwork_bp
     from portal.recruitment import bp as recruitment_bp
     from portal.staff import bp as staff_bp
@@ -125,6 +127,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(applications_bp)
     app.register_blueprint(paperwork_bp)
     app.register_blueprint(assessments_bp)
+    app.register_blueprint(panels_bp)
+    app.register_blueprint(kinship_bp)
     app.register_blueprint(childrens_rights_bp)
     app.register_blueprint(complaints_bp)
     app.register_blueprint(events_bp)

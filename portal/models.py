@@ -9,7 +9,9 @@ from portal.complaints.models import Complaint, ComplaintStage
 from portal.core.models import AuditEvent, OutboxMessage
 from portal.events.models import EventFeedback, InformationEvent
 from portal.independent_visitors.models import VisitorRequest, VolunteerOffer
+from portal.kinship import models as kinship_models  # noqa: F401
 from portal.organisation.models import FosteringService, Locality, Team, Venue
+from portal.panels import models as panels_models  # noqa: F401
 from portal.paperwork import models as paperwork_models  # noqa: F401
 from portal.recruitment.models import Enquiry
 from portal.support import models as support_models  # noqa: F401 - its tables join the metadata

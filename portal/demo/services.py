@@ -115,8 +115,12 @@ def load_demo_data(*, only_if_empty: bool = True) -> bool:
         add_demo_events(service, creator=users[-1], now=now)
         visitor = next(u for u in users if u.email.startswith("initial-visitor@"))
         add_demo_visit_slots(service, visitor=visitor, creator=users[-1], now=now)
-        add_demo_visit_to_decide(service, visitor=visitor, now=now)
+        applicant = next(u for u in users if u.email.startswith("applicant@"))
+        add_demo_visit_to_decide(service, visitor=visitor, applicant=applicant, now=now)
         add_demo_paperwork_checklist(service)
+        add_demo_panels(service, creator=users[-1], now=now)
+        manager = next(u for u in users if u.email.startswith("manager@"))
+        add_demo_kinship(service, manager=manager, now=now)
         complaints_manager = next(u for u in users if u.email.startswith("complaints@"))
         add_demo_complaints(service, manager=complaints_manager, now=now)
         add_demo_households(service, users, now=now)
@@ -276,8 +280,11 @@ def add_demo_paperwork_checklist(service: FosteringService) -> None:
     db.session.commit()
 
 
-def add_demo_visit_to_decide(service: FosteringService, *, visitor: User, now) -> None:
-    """A household visited last week whose record is written: the weekly meeting's list."""
+def add_demo_visit_to_decide(
+    service: FosteringService, *, visitor: User, applicant: User, now
+) -> None:
+    """The demo applicant's visit last week, written up: the weekly meeting's list, so the
+    applicant can follow their own application from the decision on."""
     from datetime import timedelta
 
     from portal.visits.models import (
@@ -302,23 +309,97 @@ def add_demo_visit_to_decide(service: FosteringService, *, visitor: User, now) -
         service_id=service.id,
         slot=slot,
         status=BookingStatus.BOOKED,
-        name="Dani and Chris Demo",
-        email=f"dani@{service.slug}.demo",
-        locale="en",
+        user_id=applicant.id,
+        name=applicant.name,
+        email=applicant.email,
+        locale=applicant.locale,
         booked_at=starts - timedelta(days=10),
     )
     booking.record = VisitRecord(
         service_id=service.id,
         written_by_id=visitor.id,
-        motivation="Grew up with foster siblings; want to offer teenagers a steady home.",
-        understanding="Have read the guides and came to an information event.",
-        skills="Chris is a teaching assistant; Dani coaches a youth football team.",
+        motivation="Grew up with foster siblings; wants to offer teenagers a steady home.",
+        understanding="Has read the guides and came to an information event.",
+        skills="Alex is a teaching assistant and coaches a youth football team.",
         recommendation=Recommendation.PROGRESS_TO_ASSESSMENT,
-        notes="Spare room ready; both keen to start the assessment.",
+        notes="Spare room ready; keen to start the assessment.",
         written_at=starts + timedelta(days=1),
     )
     db.session.add_all([slot, booking])
     db.session.commit()
+
+
+def add_demo_panels(service: FosteringService, *, creator: User, now) -> None:
+    """Fostering panel dates a month apart over the next three months, on working days."""
+    from datetime import timedelta
+
+    from portal.assessments.services import add_months
+    from portal.core.times import london_today
+    from portal.core.working_days import is_working_day
+    from portal.panels.services import add_panel
+
+    today = london_today(now)
+    venue = next(v for v in service.venues if not v.is_online)
+    for months in (1, 2, 3):
+        meets_on = add_months(today, months)
+        while not is_working_day(meets_on):
+            meets_on += timedelta(days=1)
+        add_panel(service, meets_on, f"{venue.name}, 10am", by=creator, today=today)
+
+
+def add_demo_kinship(service: FosteringService, *, manager: User, now) -> None:
+    """Two family-and-friends requests: one waiting for its viability assessment, and a
+    grandmother caring for her grandson under a temporary approval that ends soon."""
+    from datetime import date, timedelta
+
+    from portal.core.times import london_today
+    from portal.kinship import services as kinship
+    from portal.kinship.models import Viability
+
+    today = london_today(now)
+
+    def asked(days_ago: int, **details):
+        return kinship.make_request(
+            service,
+            details={
+                "phone": "07700 900123",
+                "postcode": "LE3 8RA" if service.slug == "leicestershire" else "PR1 8XJ",
+                "childs_social_worker": "",
+                "message": "",
+                **details,
+            },
+            locale="en",
+            now=now - timedelta(days=days_ago),
+        )
+
+    asked(
+        3,
+        name="Casey Hale",
+        email=f"casey.hale@{service.slug}.demo",
+        connection="aunt-or-uncle",
+        child_name="Riley Hale",
+        child_born_on=date(today.year - 6, 4, 12),
+        lives_with_them_since=None,
+    )
+    caring = asked(
+        12 * 7,
+        name="Pat Okafor",
+        email=f"pat.okafor@{service.slug}.demo",
+        connection="grandparent",
+        child_name="Jayden Okafor",
+        child_born_on=date(today.year - 9, 9, 3),
+        lives_with_them_since=today - timedelta(weeks=12),
+    )
+    kinship.record_viability(
+        caring,
+        Viability.VIABLE,
+        "Warm and settled home; Jayden knows his grandmother well.",
+        by=manager,
+        today=today - timedelta(weeks=11),
+    )
+    kinship.approve_temporarily(
+        caring, today - timedelta(weeks=12), by=manager, today=today - timedelta(weeks=12)
+    )
 
 
 def add_demo_events(service: FosteringService, *, creator: User, now) -> None:

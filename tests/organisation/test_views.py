@@ -85,3 +85,10 @@ def test_demo_data_loads_both_services_with_accounts_and_events(app):
     # 20 times to book, and one past visit written up for the weekly meeting, per service.
     assert db.session.scalar(select(func.count(VisitSlot.id))) == 2 * 21
     assert db.session.scalar(select(func.count(VisitRecord.id))) == 2
+    from portal.kinship.models import KinshipRequest, TemporaryApproval
+    from portal.panels.models import Panel
+
+    # Three panel dates, and two family-and-friends requests (one approved for now).
+    assert db.session.scalar(select(func.count(Panel.id))) == 2 * 3
+    assert db.session.scalar(select(func.count(KinshipRequest.id))) == 2 * 2
+    assert db.session.scalar(select(func.count(TemporaryApproval.id))) == 2
