@@ -427,6 +427,13 @@ def disable_user(user: User, by: User) -> None:
     db.session.commit()
 
 
+def enable_user(user: User, by: User) -> None:
+    """Let a disabled account sign in again (its old sessions stay ended)."""
+    user.is_disabled = False
+    audit.record("account.enabled", user, actor=by)
+    db.session.commit()
+
+
 def save_language(user: User, locale: str) -> None:
     """Remember a signed-in person's language for pages and emails."""
     user.locale = locale

@@ -104,6 +104,9 @@ def load_demo_data(*, only_if_empty: bool = True) -> bool:
         raise RuntimeError("Demo data is not allowed in this environment.")
     if only_if_empty and db.session.scalar(select(func.count(FosteringService.id))):
         return False
+    from portal.demo.casework import add_demo_casework
+    from portal.demo.history import add_demo_history
+
     password_hash = hash_password(DEMO_PASSWORD)
     now = utcnow()
     for facts in SERVICES:
@@ -126,6 +129,8 @@ def load_demo_data(*, only_if_empty: bool = True) -> bool:
         add_demo_households(service, users, now=now)
         add_demo_support(service, now)
         add_demo_training(service, users, now)
+        add_demo_casework(service, users, password_hash=password_hash, now=now)
+        add_demo_history(service, users, now)
     return True
 
 

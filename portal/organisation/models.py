@@ -2,7 +2,16 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db import utcnow
@@ -58,11 +67,21 @@ class FosteringService(db.Model):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    # Only the venues and localities in use: a retired one stays on the records that name
+    # it but is no longer offered for anything new.
     venues: Mapped[list["Venue"]] = relationship(
-        back_populates="service", order_by="Venue.name", cascade="all, delete-orphan"
+        back_populates="service",
+        primaryjoin="and_(FosteringService.id == Venue.service_id, Venue.is_retired.is_(False))",
+        order_by="Venue.name",
+        cascade="all, delete-orphan",
     )
     localities: Mapped[list["Locality"]] = relationship(
-        back_populates="service", order_by="Locality.name", cascade="all, delete-orphan"
+        back_populates="service",
+        primaryjoin=(
+            "and_(FosteringService.id == Locality.service_id, Locality.is_retired.is_(False))"
+        ),
+        order_by="Locality.name",
+        cascade="all, delete-orphan",
     )
     teams: Mapped[list["Team"]] = relationship(
         back_populates="service", order_by="Team.name", cascade="all, delete-orphan"
@@ -95,6 +114,7 @@ class Venue(db.Model):
     postcode: Mapped[str] = mapped_column(String(10), default="")
     parking: Mapped[str] = mapped_column(Text, default="")
     is_online: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     service: Mapped[FosteringService] = relationship(back_populates="venues")
 
@@ -109,6 +129,7 @@ class Locality(db.Model):
     service_id: Mapped[int] = mapped_column(ForeignKey("fostering_service.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    is_retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     service: Mapped[FosteringService] = relationship(back_populates="localities")
 
