@@ -2,8 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import RadioField, SelectChoice, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal.accounts.models import CarerType, Role
@@ -74,3 +79,32 @@ class InviteForm(FlaskForm):
             return
         if field.data not in {kind.value for kind in CarerType}:
             raise ValidationError(_l("Choose the type of foster carer"))
+
+
+class AssignForm(FlaskForm):
+    """Make a colleague responsible for one item on My work."""
+
+    assignee = SelectField(_l("Assigned to"), widget=GovSelect(), validate_choice=False)
+    submit = SubmitField(_l("Assign"), widget=GovSubmitInput())
+
+    def __init__(self, people, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {str(person.id): person for person in people}
+        self.assignee.choices = [SelectChoice("", _l("Nobody"))] + [
+            SelectChoice(key, person.name) for key, person in self.people.items()
+        ]
+
+    def validate_assignee(self, field):
+        if field.data and field.data not in self.people:
+            raise ValidationError(_l("Choose a colleague who works on this queue"))
+
+    @property
+    def chosen(self):
+        """The colleague chosen, or None for nobody."""
+        return self.people.get(self.assignee.data or "")
+
+
+class DoneForm(FlaskForm):
+    """Take one item off My work."""
+
+    submit = SubmitField(_l("Mark done"), widget=GovSubmitInput())
