@@ -14,7 +14,11 @@ class AuditEvent(db.Model):
     """Who did what to which record, and when: written once, never changed."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id"),)
+    __table_args__ = (
+        Index("ix_audit_event_object", "object_type", "object_id"),
+        # The audit viewer: one service's events, newest first.
+        Index("ix_audit_event_service_created", "service_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     service_id: Mapped[int | None] = mapped_column(ForeignKey("fostering_service.id"), index=True)
