@@ -26,7 +26,6 @@ from portal.core.access import only_for_staff
 from portal.core.db import utcnow
 from portal.core.times import london_today
 from portal.events import services as events
-from portal.recruitment.models import HeardFrom
 from portal.visits import services as visits
 from portal.visits.forms import MODE_LABELS
 from portal.visits.views import WHEN
@@ -63,17 +62,7 @@ def make_enquiry():
         action, enquiry, secret = services.make_enquiry_for(
             g.service,
             staff=current_user,
-            details={
-                "name": form.name.data.strip(),
-                "email": form.email.data,
-                "phone": form.phone.data,
-                "postcode": form.postcode.data,
-                "adults_at_home": form.adults_at_home.data,
-                "children_at_home": form.children_at_home.data,
-                "has_spare_bedroom": form.has_spare_bedroom.data == "yes",
-                "interests": ",".join(form.interests.data),
-                "heard_from": HeardFrom(form.heard_from.data),
-            },
+            details=form.details(),
             how_contacted=form.contact,
             locale=form.language.data,
             now=utcnow(),

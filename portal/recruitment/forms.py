@@ -87,3 +87,17 @@ class EnquiryForm(FlaskForm):
         validators=[InputRequired(message=_l("Choose how you heard about us"))],
     )
     submit = SubmitField(_l("Send enquiry"), widget=GovSubmitInput())
+
+    def details(self) -> dict:
+        """The answers as the enquiry's fields."""
+        return {
+            "name": self.name.data.strip(),
+            "email": self.email.data,
+            "phone": self.phone.data,
+            "postcode": self.postcode.data,
+            "adults_at_home": self.adults_at_home.data,
+            "children_at_home": self.children_at_home.data,
+            "has_spare_bedroom": self.has_spare_bedroom.data == "yes",
+            "interests": ",".join(self.interests.data),
+            "heard_from": HeardFrom(self.heard_from.data),
+        }

@@ -11,7 +11,6 @@ from portal.core.htmx import redirect_to, render_page
 from portal.events.services import next_events_for
 from portal.recruitment import bp, services
 from portal.recruitment.forms import HEARD_LABELS, INTEREST_LABELS, EnquiryForm
-from portal.recruitment.models import HeardFrom
 
 
 @bp.route("/enquire", methods=["GET", "POST"])
@@ -21,17 +20,7 @@ def enquire():
     if form.validate_on_submit():
         _, token = services.make_enquiry(
             g.service,
-            details={
-                "name": form.name.data.strip(),
-                "email": form.email.data,
-                "phone": form.phone.data,
-                "postcode": form.postcode.data,
-                "adults_at_home": form.adults_at_home.data,
-                "children_at_home": form.children_at_home.data,
-                "has_spare_bedroom": form.has_spare_bedroom.data == "yes",
-                "interests": ",".join(form.interests.data),
-                "heard_from": HeardFrom(form.heard_from.data),
-            },
+            details=form.details(),
             locale=str(get_locale()),
             now=utcnow(),
             user_id=current_user.id if current_user.is_authenticated else None,
