@@ -105,6 +105,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts import bp as accounts_bp
     from portal.applications import bp as applications_bp
     from portal.assessments import bp as assessments_bp
+    from portal.assisted import bp as assisted_bp
+    from portal.audit_log import bp as audit_log_bp
     from portal.childrens_rights import bp as childrens_rights_bp
     from portal.complaints import bp as complaints_bp
     from portal.events import bp as events_bp
@@ -114,7 +116,10 @@ def _register_blueprints(app: Flask) -> None:
     from portal.pages import bp as pages_bp
     from portal.panels import bp as panels_bp
     from portal.paperwork import bp as paperwork_bp
+    from portal.people import bp as people_bp
+    from portal.performance import bp as performance_bp
     from portal.recruitment import bp as recruitment_bp
+    from portal.settings import bp as settings_bp
     from portal.staff import bp as staff_bp
     from portal.support import bp as support_bp
     from portal.training import bp as training_bp
@@ -139,6 +144,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(training_bp)
     app.register_blueprint(tsds_bp)
     app.register_blueprint(support_bp)
+    app.register_blueprint(people_bp)
+    app.register_blueprint(performance_bp)
+    app.register_blueprint(settings_bp)
+    app.register_blueprint(audit_log_bp)
+    app.register_blueprint(assisted_bp)
 
 
 def _init_template_context(app: Flask) -> None:

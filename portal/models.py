@@ -3,6 +3,7 @@
 from portal.accounts.models import AccountToken, User, UserRole
 from portal.applications.models import Application, ApplicationStep
 from portal.assessments import models as assessments_models  # noqa: F401
+from portal.assisted import models as assisted_models  # noqa: F401
 from portal.bookings.models import Booking, Occasion
 from portal.childrens_rights.models import Conversation, RightsMessage
 from portal.complaints.models import Complaint, ComplaintStage
@@ -14,6 +15,7 @@ from portal.organisation.models import FosteringService, Locality, Team, Venue
 from portal.panels import models as panels_models  # noqa: F401
 from portal.paperwork import models as paperwork_models  # noqa: F401
 from portal.recruitment.models import Enquiry
+from portal.staff import models as staff_models  # noqa: F401
 from portal.support import models as support_models  # noqa: F401 - its tables join the metadata
 from portal.training import models as training_models  # noqa: F401
 from portal.tsds import models as tsds_models  # noqa: F401

@@ -10,6 +10,8 @@ from portal.accounts.models import CarerType, Role, User, UserRole
 from portal.applications import services as applications
 from portal.applications.models import Application, Stage
 from portal.assessments import services as assessments
+from portal.assisted import services as assisted
+from portal.assisted.models import HowContacted
 from portal.childrens_rights import services as childrens_rights
 from portal.core import uploads
 from portal.core.db import utcnow
@@ -21,6 +23,7 @@ from portal.organisation.models import FosteringService
 from portal.panels import services as panels
 from portal.panels.models import Outcome, Panel, PanelCase
 from portal.paperwork import services as paperwork
+from portal.recruitment.models import HeardFrom
 from portal.tsds import services as tsds
 from portal.visits.models import (
     BookingStatus,
@@ -230,6 +233,26 @@ def add_demo_casework(
             },
             now=now - timedelta(days=3),
             user_id=young_person.id,
+        )
+
+        # A caller who phoned the recruitment team: an enquiry made for them by staff.
+        assisted.make_enquiry_for(
+            service,
+            staff=decider,
+            details={
+                "name": "Pat Caller",
+                "email": f"pat.caller@{service.slug}.demo",
+                "phone": "07700 900456",
+                "postcode": "LE3 8RA" if service.slug == "leicestershire" else "PR1 8XJ",
+                "adults_at_home": 2,
+                "children_at_home": 0,
+                "has_spare_bedroom": True,
+                "interests": "mainstream",
+                "heard_from": HeardFrom.ADVERT,
+            },
+            how_contacted=HowContacted.PHONE,
+            locale="en",
+            now=now - timedelta(days=1),
         )
 
         # The kinship carer has sent evidence with a file for the social worker to see.
