@@ -3,6 +3,7 @@ desktop and on a phone, with axe-core on every page; settings also without JavaS
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -38,7 +39,7 @@ def test_a_manager_reads_the_figures_and_downloads_them(new_page, demo, viewport
 
     with page.expect_download() as download:
         page.locator("#download-csv").click()
-    rows = list(csv.DictReader(io.StringIO(open(download.value.path()).read())))
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
     enquiries = sum(
         int(row["value"]) for row in rows if (row["figure"], row["measure"]) == ("enquiries",) * 2
     )
