@@ -27,7 +27,7 @@ def test_a_complaint_is_made_answered_at_stage_one_and_taken_to_stage_two(
     today = london_today(utcnow())
     page = new_page(viewport=PHONE, javascript=javascript)
     page.goto("/leicestershire/")
-    page.get_by_role("link", name="Complaints").click()
+    page.get_by_role("link", name="Complaints", exact=True).click()
     page.get_by_role("button", name="Make a complaint").click()
     page.get_by_label("I am a foster carer").check()
     page.get_by_label("What is your complaint about?").fill(COMPLAINT)

@@ -55,7 +55,7 @@ def test_a_grandparent_asks_and_staff_take_it_to_temporary_approval(
     staff = new_page(viewport=DESKTOP, javascript=javascript)
     sign_in(staff, manager.email)
     staff.goto("/leicestershire/staff")
-    staff.get_by_role("link", name="Family and friends").click()
+    staff.get_by_role("link", name="Family and friends", exact=True).click()
     check(staff)
     staff.get_by_role("link", name="Jo Grand").click()
     expect(staff.locator("#child")).to_contain_text("Sam Small")

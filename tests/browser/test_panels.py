@@ -49,7 +49,7 @@ def test_from_completed_assessment_to_approved_carer(
     staff = new_page(viewport=DESKTOP, javascript=javascript)
     sign_in(staff, manager.email)
     staff.goto("/leicestershire/staff")
-    staff.get_by_role("link", name="Fostering panel").click()
+    staff.get_by_role("link", name="Fostering panel", exact=True).click()
     check(staff)
     _fill_day(staff, "panel-meets_on", today - timedelta(days=3))
     staff.get_by_role("button", name="Add panel date").click()

@@ -62,7 +62,7 @@ def _tracker_is_at(phone, key: str, text: str, check) -> None:
 
 def _decide_to_progress(staff, check) -> None:
     staff.goto("/leicestershire/staff")
-    staff.get_by_role("link", name="Decisions to progress").click()
+    staff.get_by_role("link", name="Decisions to progress", exact=True).click()
     check(staff)
     staff.get_by_role("link", name="Alex Applicant").click()
     check(staff)
@@ -136,7 +136,7 @@ def _move_to_assessment(staff, check) -> None:
 
 def _allocate(manager, check) -> None:
     manager.goto("/leicestershire/staff")
-    manager.get_by_role("link", name="Assessments").click()
+    manager.get_by_role("link", name="Assessments", exact=True).click()
     check(manager)
     manager.get_by_label("Assessing social worker").select_option(label="Asa Worker")
     manager.get_by_role("button", name="Allocate").click()
@@ -175,7 +175,7 @@ def _assess(assessor, today, check) -> None:
 
 def _book_onto_a_new_panel(staff, meets_on, check) -> None:
     staff.goto("/leicestershire/staff")
-    staff.get_by_role("link", name="Fostering panel").click()
+    staff.get_by_role("link", name="Fostering panel", exact=True).click()
     check(staff)
     _fill_day(staff, "panel-meets_on", meets_on)
     staff.get_by_label("Where and when (optional)").fill("County Hall, 10am")
@@ -208,7 +208,7 @@ def _record_recommendation(staff, today, check) -> None:
 
 def _approve(manager, check) -> None:
     manager.goto("/leicestershire/staff")
-    manager.get_by_role("link", name="Agency decisions").click()
+    manager.get_by_role("link", name="Agency decisions", exact=True).click()
     check(manager)
     manager.get_by_role("link", name="Alex Applicant").click()
     check(manager)
