@@ -208,6 +208,8 @@ def test_the_page_shows_the_summary_and_timeline_without_anything_written_in_con
     assert "Mainstream" in summary
     assert "The Casey Carer household" in summary
     assert "Sky Supervisor" in summary
+    email = page.soup.find(id="summary").find("a", href=f"mailto:{carer.email}")
+    assert email.get_text(strip=True) == carer.email
     timeline = page.soup.find(id="timeline")
     titles = [h.get_text(" ", strip=True) for h in timeline.select("h3")]
     assert "Approved as foster carers" in titles
