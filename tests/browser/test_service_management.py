@@ -4,6 +4,7 @@ desktop and on a phone, with axe-core on every page; settings also without JavaS
 import csv
 import io
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,27 @@ def test_a_manager_changes_a_contact_and_disables_a_colleague(new_page, demo, ja
     colleague = new_page(viewport=DESKTOP, javascript=javascript)
     sign_in(colleague, "training@leicestershire.demo", DEMO_PASSWORD)
     expect(colleague.locator(".govuk-error-summary, .govuk-error-message").first).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_every_settings_page_is_accessible_and_fits(new_page, demo, viewport):
+    page = new_page(viewport=viewport)
+    sign_in(page, MANAGER, DEMO_PASSWORD)
+    start = "/leicestershire/staff/settings/"
+    seen, queue, kinds = set(), [start], Counter()
+    while queue:
+        url = queue.pop(0)
+        kind = re.sub(r"\d+", "N", url)  # two of each kind of page: two venues, two outcomes…
+        if url in seen or kinds[kind] >= 2:
+            continue
+        seen.add(url)
+        kinds[kind] += 1
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], url
+        assert_accessible(page)
+        for href in page.locator("main a[href]").evaluate_all("els => els.map(e => e.pathname)"):
+            if href.startswith(start) and href not in seen:
+                queue.append(href)
+    # contacts, targets, venues, localities, the checklist, three TSDS sets, staff, and
+    # pages for a venue, a locality, a checklist item and an outcome
+    assert len(seen) >= 15
