@@ -173,7 +173,7 @@ def book_visit_for(
     slot_id: int,
     *,
     staff: User,
-    manage_link: str,
+    manage_link: str | None,
     how_contacted: HowContacted,
     now: datetime,
 ) -> tuple[AssistedAction, VisitBooking]:

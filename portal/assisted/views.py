@@ -150,7 +150,8 @@ def find_enquiry():
 
 
 def _visit_link(enquiry) -> str | None:
-    """Where the visit email sends the person to change or cancel it, if we can say."""
+    """Where the visit email sends the person to change or cancel it; None when only they
+    hold the link (an enquiry made online), which the email then points them to."""
     secret = session.get(ENQUIRY_LINKS, {}).get(str(enquiry.id))
     if secret:
         return url_for("visits.your_visit", token=secret, _external=True)
@@ -179,7 +180,7 @@ def book_visit(enquiry_id: int):
     booked = services.visit_booked_for(g.service, enquiry)
     link = _visit_link(enquiry)
     now = utcnow()
-    slots = [] if booked or link is None else visits.available_slots(g.service, now=now)
+    slots = [] if booked else visits.available_slots(g.service, now=now)
     form = AssistedChooseSlotForm([(str(slot.id), _slot_label(slot)) for slot in slots])
     if slots and form.validate_on_submit():
         try:

@@ -371,7 +371,9 @@ def _hold_slot(
     return db.session.get(VisitBooking, booking_id)
 
 
-def _send_booked(service, booking: VisitBooking, *, manage_link: str, is_change: bool) -> None:
+def _send_booked(
+    service, booking: VisitBooking, *, manage_link: str | None, is_change: bool
+) -> None:
     outbox.enqueue(
         to=booking.email,
         template="visit_booked",
@@ -390,9 +392,12 @@ def book_visit(
     slot_id: int,
     *,
     now: datetime,
-    manage_link: str,
+    manage_link: str | None,
 ) -> VisitBooking:
-    """Book a free slot for someone with no visit booked, and email them the details."""
+    """Book a free slot for someone with no visit booked, and email them the details.
+
+    With no `manage_link` (staff booking for someone whose private link only they hold),
+    the email points them to the link in their enquiry email instead."""
     if find_booking(service, applicant) is not None:
         raise AlreadyBooked
     _lock_slot(slot_id)

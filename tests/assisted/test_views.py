@@ -227,9 +227,28 @@ def test_an_enquiry_is_found_by_its_reference_and_a_bad_one_is_explained(
         f"{BASE}/initial-visit", {"reference": enquiry.reference.lower()}
     )
     assert found.response.headers["Location"] == f"{BASE}/initial-visit/{enquiry.id}"
-    # Made online: only the person holds the private link, so staff cannot book for them.
+
+
+def test_a_visit_is_booked_for_someone_who_enquired_online(
+    client_request, login_as, make_online_enquiry, make_slot
+):
+    """Only the person holds their enquiry's private link: staff book the time, and the
+    confirmation sends them to the link in their enquiry email to change or cancel it."""
+    enquiry = make_online_enquiry()
+    slot = make_slot()
+    login_as(Role.RECRUITMENT)
     shown = client_request.get(f"{BASE}/initial-visit/{enquiry.id}")
-    assert "Ask them to book online" in shown.text()
+    assert "only they have the private link" in shown.soup.select_one(".govuk-inset-text").text
+    client_request.post_form(
+        f"{BASE}/initial-visit/{enquiry.id}", {"slot": str(slot.id), "how_contacted": "phone"}
+    )
+    booking = only(VisitBooking)
+    assert (booking.enquiry_id, booking.slot_id) == (enquiry.id, slot.id)
+    [email] = [m for m in outbox_to(enquiry.email) if m.template == "visit_booked"]
+    assert "use the link to book a visit in the email we sent you after your enquiry" in (
+        email.body_text
+    )
+    assert "/initial-visit/" not in email.body_text
 
 
 def test_another_services_enquiry_is_not_found(
