@@ -166,10 +166,10 @@ def record_view(conversation: Conversation, officer: User) -> None:
     db.session.commit()
 
 
-def assign(conversation: Conversation, officer: User, *, by: User) -> None:
-    """Make an officer responsible for the conversation."""
-    conversation.assigned_to_id = officer.id
-    audit.record("rights.assigned", conversation, actor=by, to=officer.id)
+def assign(conversation: Conversation, officer: User | None, *, by: User) -> None:
+    """Make an officer responsible for the conversation (or nobody)."""
+    conversation.assigned_to_id = officer.id if officer else None
+    audit.record("rights.assigned", conversation, actor=by, to=conversation.assigned_to_id)
     db.session.commit()
 
 

@@ -50,6 +50,10 @@ class Row:
     changed_at: datetime | None = None
     # Someone who may work this one item though not the whole queue (the visit's visitor).
     owner_id: int | None = None
+    # Whether the feature's own record says who is responsible (a young person's
+    # conversation does); then that is the one assignment, read and written there.
+    keeps_assignee: bool = False
+    assigned_id: int | None = None
     assigned_to: User | None = None
 
 
@@ -93,6 +97,8 @@ def _conversations(ctx: Context, *, urgent: bool) -> list[Row]:
             when=c.last_message_at,
             flag=_("Urgent") if urgent else "",
             changed_at=c.last_message_at if c.awaiting_officer else None,
+            keeps_assignee=True,
+            assigned_id=c.assigned_to_id,
         )
         for c in childrens_rights.queue(ctx.service)
         if c.is_urgent == urgent
@@ -491,7 +497,10 @@ def my_work(
             item = items.get((row.kind, row.object_id))
             if _is_hidden(row, item):
                 continue
-            assigned_id = item.assigned_to_id if item else None
+            if row.keeps_assignee:
+                assigned_id = row.assigned_id
+            else:
+                assigned_id = item.assigned_to_id if item else None
             if mine and assigned_id != user.id:
                 continue
             rows.append(replace(row, assigned_to=people.get(assigned_id)))
@@ -535,6 +544,12 @@ def assign(
     """Make a colleague responsible for an item (or nobody); audited."""
     if assignee is not None and (assignee.service_id != service.id or not assignee.is_staff):
         raise ValueError("Items are assigned to staff of the same service.")
+    if kind == WorkKind.MESSAGE:
+        conversation = childrens_rights.conversation_for(service, object_id)
+        if conversation is None:
+            raise ValueError("No such conversation in this service.")
+        childrens_rights.assign(conversation, assignee, by=by)
+        return _item_for(service, kind, object_id)
     item = _item_for(service, kind, object_id)
     item.assigned_to_id = assignee.id if assignee else None
     audit.record(

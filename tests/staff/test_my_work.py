@@ -262,6 +262,37 @@ def test_assigning_an_item_records_it_audits_it_and_filters_to_mine(
     assert counts(client_request.get(HOME + "?show=mine")) == {"complaints": 0}
 
 
+def test_a_conversation_has_one_assignee_whichever_page_sets_it(
+    client, client_request, login_as, make_user, leicestershire
+):
+    """The Children's Rights page and My work read and write the conversation's own
+    assignee, so they never disagree."""
+    officer = login_as(Role.CHILDRENS_RIGHTS_OFFICER)
+    colleague = make_user(leicestershire, Role.CHILDRENS_RIGHTS_OFFICER, name="Cal Colleague")
+    talk = conversation(leicestershire)
+    page = client_request.get(HOME)
+    post_action(
+        client,
+        page,
+        f"/leicestershire/staff/my-work/message/{talk.id}/assign",
+        {f"assign-message-{talk.id}-assignee": str(colleague.id)},
+    )
+    assert db.session.get(Conversation, talk.id).assigned_to_id == colleague.id
+    assert db.session.scalar(select(WorkItem.assigned_to_id)) is None
+
+    childrens_rights.assign(db.session.get(Conversation, talk.id), officer, by=officer)
+    mine = client_request.get(HOME + "?show=mine")
+    assert item_keys(mine, "messages") == [f"message-{talk.id}"]
+
+    post_action(
+        client,
+        client_request.get(HOME),
+        f"/leicestershire/staff/my-work/message/{talk.id}/assign",
+        {f"assign-message-{talk.id}-assignee": ""},
+    )
+    assert db.session.get(Conversation, talk.id).assigned_to_id is None
+
+
 def test_items_go_only_to_colleagues_of_the_same_service_who_work_the_queue(
     client, client_request, login_as, make_user, leicestershire, lancashire
 ):
