@@ -24,6 +24,7 @@ from portal.complaints.forms import COMPLAINANT_LABELS
 from portal.complaints.models import Complainant
 from portal.core.access import only_for_staff
 from portal.core.db import utcnow
+from portal.core.pagination import govuk_pagination
 from portal.core.times import london_today
 from portal.events import services as events
 from portal.visits import services as visits
@@ -326,6 +327,12 @@ def history():
     return render_template(
         "assisted/history.html",
         page=page,
+        pagination=govuk_pagination(
+            page.page,
+            page.pages,
+            lambda number: url_for("assisted.history", page=number),
+            _("Pages of things made for people"),
+        ),
         sees_everyone=services.can_see_everyone(current_user),
         kind_labels=KIND_LABELS,
         how_labels=HOW_CONTACTED_LABELS,

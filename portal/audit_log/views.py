@@ -21,13 +21,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup, escape
 
 from portal.accounts.models import Role
 from portal.audit_log import bp, services
 from portal.audit_log.forms import AuditFilterForm
 from portal.core.access import only_for
 from portal.core.db import utcnow
+from portal.core.pagination import govuk_pagination
 from portal.core.times import london_today
 
 FILTER_ARGS = ("person", "record_type", "record_id", "action", "date_from", "date_to")
@@ -62,38 +62,12 @@ def _query(filters: services.AuditFilters, **extra) -> dict:
 
 
 def _pagination(filters: services.AuditFilters, page: int, pages: int) -> dict | None:
-    """GOV.UK pagination: the first, last, current and neighbouring pages, with gaps."""
-    if pages <= 1:
-        return None
-
-    def href(number: int) -> str:
-        return url_for("audit_log.index", **_query(filters, page=number))
-
-    shown = sorted({1, pages, page - 1, page, page + 1} & set(range(1, pages + 1)))
-    items, previous = [], 0
-    for number in shown:
-        if number - previous > 1:
-            items.append({"ellipsis": True})
-        items.append(
-            {
-                "number": number,
-                "href": href(number),
-                "current": number == page,
-                "visuallyHiddenText": _("Page %(number)s", number=number),
-            }
-        )
-        previous = number
-    hidden = Markup('<span class="govuk-visually-hidden"> {}</span>').format(_("page"))
-    return {
-        "landmarkLabel": _("Pages of events"),
-        "items": items,
-        "previous": (
-            {"href": href(page - 1), "html": escape(_("Previous")) + hidden} if page > 1 else None
-        ),
-        "next": {"href": href(page + 1), "html": escape(_("Next")) + hidden}
-        if page < pages
-        else None,
-    }
+    return govuk_pagination(
+        page,
+        pages,
+        lambda number: url_for("audit_log.index", **_query(filters, page=number)),
+        _("Pages of events"),
+    )
 
 
 def record_url(object_type: str, object_id: str) -> str | None:

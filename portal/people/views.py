@@ -1,10 +1,11 @@
 """People routes: find a person, and open their page with its timeline."""
 
-from flask import abort, g, render_template, request
+from flask import abort, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core.access import only_for_staff
+from portal.core.pagination import govuk_pagination
 from portal.people import bp, services
 from portal.people.forms import SearchForm
 from portal.staff.forms import CARER_TYPE_LABELS, ROLE_LABELS
@@ -41,10 +42,17 @@ def search():
             form.q.data,
             page=request.args.get("page", 1, type=int),
         )
+    pagination = found and govuk_pagination(
+        found.page,
+        found.pages,
+        lambda number: url_for("people.search", q=form.q.data, page=number),
+        _("Pages of results"),
+    )
     return render_template(
         "people/search.html",
         form=form,
         found=found,
+        pagination=pagination,
         sees_young_people=services.sees_young_people(current_user),
         role_labels=ROLE_LABELS,
         carer_type_labels=CARER_TYPE_LABELS,

@@ -95,10 +95,10 @@ def test_results_come_with_pages(client_request, login_as, leicestershire, make_
     login_as(Role.RECRUITMENT)
 
     first = client_request.get(SEARCH, query_string={"q": "taylor"})
-    assert len(first.soup.select("#results li")) == 25
+    assert len(first.soup.select("#results .app-people-results > li")) == 25
     next_link = first.soup.select_one(".govuk-pagination__next a")["href"]
     second = client_request.get(next_link)
-    assert len(second.soup.select("#results li")) == 2
+    assert len(second.soup.select("#results .app-people-results > li")) == 2
     assert "Showing 26 to 27 of 27" in second.text()
 
 
