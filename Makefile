@@ -62,9 +62,10 @@ test: setup lint babel-check ## Run the whole suite (SQLite, then PostgreSQL whe
 	  PORTAL_ENV=test $(BIN)/pytest -m "not browser"; \
 	fi
 
-lint: $(BIN)/flask ## Check code style with ruff
+lint: $(BIN)/flask ## Check code style with ruff and security with bandit
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -c pyproject.toml -r portal config.py wsgi.py
 
 format: $(BIN)/flask ## Format code with ruff
 	$(BIN)/ruff check --fix .

@@ -4,6 +4,8 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parent
 INSTANCE = Path(os.environ.get("PORTAL_INSTANCE_PATH", ROOT / "instance"))
 
@@ -13,6 +15,90 @@ def _env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _keys(value: str) -> tuple[str, ...]:
+    return tuple(key.strip() for key in value.split(",") if key.strip())
+
+
+class _FromEnvironment:
+    """A secret read from the environment when the app is built, not when config is imported.
+
+    So the check below sees what the process was started with (and a test can set it).
+    """
+
+    def __init__(self, name: str, parse=lambda value: value or None):
+        self.name = name
+        self.parse = parse
+
+    def __get__(self, instance, owner):
+        return self.parse(os.environ.get(self.name, ""))
+
+
+# The fixed values development and the tests run with: anyone can read them here, so they
+# are refused anywhere else.
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key"  # noqa: S105  # nosec B105  # refused below
+TEST_SECRET_KEY = "test-secret-key"  # noqa: S105  # nosec B105  # refused below
+DEVELOPMENT_ENCRYPTION_KEY = "ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMtISE="
+TEST_ENCRYPTION_KEY = "dGVzdC1vbmx5LWtleS10aGlydHktdHdvLWJ5dGVzISE="
+PUBLIC_SECRETS = frozenset(
+    {DEVELOPMENT_SECRET_KEY, TEST_SECRET_KEY, DEVELOPMENT_ENCRYPTION_KEY, TEST_ENCRYPTION_KEY}
+)
+# 32 characters of `secrets.token_hex` carry 128 bits; the command below makes 64.
+SECRET_KEY_MIN_LENGTH = 32
+# Commands that make keys (not keys), quoted in the messages below.
+MAKE_SECRET_KEY = (  # nosec B105
+    'python -c "import secrets; print(secrets.token_hex(32))"'  # noqa: S105
+)
+MAKE_ENCRYPTION_KEY = (
+    'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+)
+
+
+class InsecureConfiguration(RuntimeError):
+    """The app was asked to start outside development and tests without real secrets."""
+
+
+def check_secrets(secret_key: str | None, encryption_keys: tuple[str, ...]) -> None:
+    """Raise InsecureConfiguration, saying why and how to fix it, unless both secrets are real.
+
+    Missing settings are reported before weak ones, so the first message names the gap.
+    """
+    if not secret_key:
+        raise InsecureConfiguration(
+            "SECRET_KEY must be set outside development and tests: it signs sessions and "
+            f"links. Make one with\n    {MAKE_SECRET_KEY}\nand set it in the environment."
+        )
+    if not encryption_keys:
+        raise InsecureConfiguration(
+            "DATA_ENCRYPTION_KEYS must be set outside development and tests: it encrypts what "
+            "young people send. Make a key with\n"
+            f"    {MAKE_ENCRYPTION_KEY}\n"
+            "and set it in the environment (several keys: comma-separated, newest first)."
+        )
+    if secret_key in PUBLIC_SECRETS:
+        raise InsecureConfiguration(
+            "SECRET_KEY is the published development or test value, which anyone can read. "
+            f"Make a new one with\n    {MAKE_SECRET_KEY}"
+        )
+    if len(secret_key) < SECRET_KEY_MIN_LENGTH:
+        raise InsecureConfiguration(
+            f"SECRET_KEY is too short to be safe: use at least {SECRET_KEY_MIN_LENGTH} random "
+            f"characters. Make one with\n    {MAKE_SECRET_KEY}"
+        )
+    for position, key in enumerate(encryption_keys, start=1):
+        if key in PUBLIC_SECRETS:
+            raise InsecureConfiguration(
+                f"DATA_ENCRYPTION_KEYS key {position} is the published development or test "
+                f"key, which anyone can read. Make a new one with\n    {MAKE_ENCRYPTION_KEY}"
+            )
+        try:
+            Fernet(key)
+        except ValueError:
+            raise InsecureConfiguration(
+                f"DATA_ENCRYPTION_KEYS key {position} is not a Fernet key (32 bytes, url-safe "
+                f"base64). Make one with\n    {MAKE_ENCRYPTION_KEY}"
+            ) from None
 
 
 def _database_url(default: str) -> str:
@@ -29,7 +115,7 @@ class Config:
     """Settings shared by every environment; production values unless overridden."""
 
     ENV_NAME = "production"
-    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SECRET_KEY = _FromEnvironment("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE / 'portal.sqlite3'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SMTP_URL = os.environ.get("SMTP_URL")
@@ -46,9 +132,7 @@ class Config:
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
     REDIS_URL = os.environ.get("REDIS_URL")
     # Fernet keys for what young people send, newest first, comma-separated.
-    DATA_ENCRYPTION_KEYS = tuple(
-        key for key in os.environ.get("DATA_ENCRYPTION_KEYS", "").split(",") if key.strip()
-    )
+    DATA_ENCRYPTION_KEYS = _FromEnvironment("DATA_ENCRYPTION_KEYS", _keys)
     # How many proxies (e.g. nginx) sit in front of the app and set X-Forwarded-* headers.
     # Leave 0 when clients connect directly, or they could forge their address.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
@@ -91,25 +175,22 @@ class Config:
 
     @classmethod
     def check(cls) -> None:
-        """Refuse to start without the settings production cannot do without."""
-        if not cls.SECRET_KEY:
-            raise RuntimeError("SECRET_KEY must be set outside development and tests.")
-        if not cls.DATA_ENCRYPTION_KEYS:
-            raise RuntimeError("DATA_ENCRYPTION_KEYS must be set outside development and tests.")
+        """Refuse to start without the secrets production cannot do without."""
+        check_secrets(cls.SECRET_KEY, cls.DATA_ENCRYPTION_KEYS)
 
 
 class DevelopmentConfig(Config):
     """`make run`: everything on this machine, mail written to files."""
 
     ENV_NAME = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-secret-key")
+    SECRET_KEY = _FromEnvironment("SECRET_KEY", lambda value: value or DEVELOPMENT_SECRET_KEY)
     SESSION_COOKIE_SECURE = False
     FORCE_HTTPS = False
     HSTS = False
     DEMO_DATA = True
     # A fixed key so `make run` works out of the box; never use it anywhere else.
-    DATA_ENCRYPTION_KEYS = Config.DATA_ENCRYPTION_KEYS or (
-        "ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMtISE=",
+    DATA_ENCRYPTION_KEYS = _FromEnvironment(
+        "DATA_ENCRYPTION_KEYS", lambda value: _keys(value) or (DEVELOPMENT_ENCRYPTION_KEY,)
     )
 
     @classmethod
@@ -122,7 +203,7 @@ class TestConfig(Config):
 
     ENV_NAME = "test"
     TESTING = True
-    SECRET_KEY = "test-secret-key"  # noqa: S105
+    SECRET_KEY = TEST_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     SMTP_URL = None
     SESSION_COOKIE_SECURE = False
@@ -134,7 +215,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     PUBLIC_URL = "http://localhost"
     DEMO_DATA = True
-    DATA_ENCRYPTION_KEYS = ("dGVzdC1vbmx5LWtleS10aGlydHktdHdvLWJ5dGVzISE=",)
+    DATA_ENCRYPTION_KEYS = (TEST_ENCRYPTION_KEY,)
     # Cheap hashing keeps the suite fast; the algorithm (argon2id) is the same.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8192

@@ -4,19 +4,36 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import PasswordField, SubmitField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, ValidationError
 
+from portal.accounts.services import is_common_password
 from portal.core.forms import EmailField, PasswordWidget, full_name_field
 
+# NCSC and ASVS: a minimum length and a block list, no rules about kinds of character.
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
+
+
+def not_a_common_password(form, field):
+    """Refuse the passwords that attackers try first (a length error is shown instead)."""
+    password = field.data or ""
+    if PASSWORD_MIN <= len(password) <= PASSWORD_MAX and is_common_password(password):
+        raise ValidationError(
+            _l(
+                "This password is too common. "
+                "Choose one that is harder to guess, like 3 or 4 random words"
+            )
+        )
 
 
 def _new_password_field(label):
     return PasswordField(
         label,
         widget=PasswordWidget(),
-        description=_l("Use at least 8 characters. A longer phrase of 3 or 4 words is stronger."),
+        description=_l(
+            "Use at least 8 characters. A phrase of 15 characters or more, like 3 or 4 random "
+            "words, is harder to guess. You can paste it from a password manager."
+        ),
         validators=[
             InputRequired(message=_l("Enter a password")),
             Length(
@@ -27,6 +44,7 @@ def _new_password_field(label):
                 max=PASSWORD_MAX,
                 message=_l("Password must be %(count)s characters or fewer", count=PASSWORD_MAX),
             ),
+            not_a_common_password,
         ],
         render_kw={"autocomplete": "new-password"},
     )

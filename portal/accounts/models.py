@@ -58,7 +58,7 @@ class TokenPurpose(enum.StrEnum):
     """What a single-use emailed link lets its holder do."""
 
     CONFIRM_EMAIL = "confirm-email"
-    RESET_PASSWORD = "reset-password"  # noqa: S105
+    RESET_PASSWORD = "reset-password"  # noqa: S105  # nosec B105  # a purpose name
     INVITATION = "invitation"
 
 

@@ -1,6 +1,7 @@
 """Account rules: passwords, sessions that can be ended, and single-use emailed links."""
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import secrets
@@ -22,7 +23,7 @@ from portal.accounts.models import (
     UserRole,
     new_session_token,
 )
-from portal.core import audit, outbox
+from portal.core import audit, outbox, security_log
 from portal.core.db import utcnow
 from portal.core.extensions import db
 from portal.core.text import normalise_email
@@ -46,6 +47,20 @@ def password_hasher() -> PasswordHasher:
 def hash_password(password: str) -> str:
     """An argon2id hash of the password."""
     return password_hasher().hash(password)
+
+
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    # zxcvbn ships the 30,000 most common passwords from real breaches (MIT licence);
+    # read once per process, and only when a password is first checked.
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(word.casefold() for word in FREQUENCY_LISTS["passwords"])
+
+
+def is_common_password(password: str) -> bool:
+    """Whether the password is one of the most used, whatever its capitals."""
+    return password.strip().casefold() in _common_passwords()
 
 
 _DUMMY_HASH: dict[tuple, str] = {}
@@ -112,14 +127,17 @@ def authenticate(service: FosteringService, email: str, password: str) -> User |
         # Spend the same time as a real check so response times do not reveal accounts.
         with contextlib.suppress(VerificationError):
             hasher.verify(_dummy_hash(), password)
+        security_log.record("sign_in.failed", user, reason="unknown account")
         return None
     try:
         hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
+        security_log.record("sign_in.failed", user, reason="wrong password")
         return None
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hasher.hash(password)
         db.session.commit()
+        security_log.record("password.rehashed", user)
     return user
 
 
@@ -144,6 +162,7 @@ def sign_out(user: User) -> None:
     """End this session and every other one the person has."""
     end_every_session(user)
     db.session.commit()
+    security_log.record("sign_out", user)
     logout_user()
     language = session.get("language")
     session.clear()
@@ -287,6 +306,7 @@ def confirm_email(service: FosteringService, raw: str) -> User | None:
 def request_password_reset(service: FosteringService, email: str, locale: str | None) -> None:
     """Email a reset link if the address has an active account; say nothing either way."""
     user = find_user(service, email)
+    security_log.record("password_reset.requested", user)
     if user is None or user.is_disabled or user.password_hash is None:
         return
     raw = issue_token(
@@ -316,6 +336,7 @@ def reset_password(service: FosteringService, raw: str, new_password: str) -> Us
     end_every_session(user)
     audit.record("account.password_reset", user, actor=user)
     db.session.commit()
+    security_log.record("password_reset.completed", user)
     return user
 
 
@@ -327,6 +348,7 @@ def change_password(user: User, current: str, new_password: str) -> bool:
     end_every_session(user)
     audit.record("account.password_changed", user, actor=user)
     db.session.commit()
+    security_log.record("password.changed", user)
     return True
 
 
@@ -425,6 +447,7 @@ def disable_user(user: User, by: User) -> None:
     end_every_session(user)
     audit.record("account.disabled", user, actor=by)
     db.session.commit()
+    security_log.record("account.disabled", user, by=by.id)
 
 
 def enable_user(user: User, by: User) -> None:

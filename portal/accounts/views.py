@@ -27,6 +27,7 @@ from portal.accounts.forms import (
     SignOutForm,
 )
 from portal.accounts.models import Role, TokenPurpose
+from portal.core import security_log
 from portal.core.access import signed_in
 from portal.core.extensions import limiter
 from portal.core.urls import safe_next
@@ -51,13 +52,17 @@ def sign_in():
     if form.validate_on_submit():
         user = services.authenticate(g.service, form.email.data, form.password.data)
         if user is None or not user.is_active:
+            if user is not None:
+                security_log.record("sign_in.failed", user, reason="account disabled")
             form.email.errors.append(_("Enter the email address and password for your account"))
         elif user.email_confirmed_at is None:
+            security_log.record("sign_in.failed", user, reason="email not confirmed")
             services.resend_confirmation(g.service, user.email, str(get_locale()))
             session["check_email"] = user.email
             return redirect(url_for("accounts.check_your_email"))
         else:
             services.start_session(user)
+            security_log.record("sign_in.succeeded", user)
             return redirect(safe_next(request.args.get("next"), _home_for(user)))
     return render_template("accounts/sign_in.html", form=form)
 

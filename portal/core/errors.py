@@ -8,6 +8,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from portal.core.extensions import db
+from portal.core.security_log import init_security_log
 from portal.core.tenancy import guess_service_from_path
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ def _offer_to_send_again(code: int, *, stale: bool):
 
 def init_errors(app: Flask) -> None:
     """Register handlers for the status codes that have their own page."""
+    init_security_log(app)  # refusals (403, 429, sign in first) are security events
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -1,6 +1,7 @@
 """Security headers: a CSP with no inline script or style, HSTS, and friends."""
 
-from flask import Flask
+from flask import Flask, Response, request
+from flask_login import current_user
 from flask_talisman import Talisman
 
 CONTENT_SECURITY_POLICY = {
@@ -39,3 +40,15 @@ def init_security(app: Flask) -> None:
         permissions_policy={"geolocation": "()", "microphone": "()", "camera": "()"},
         x_content_type_options=True,
     )
+    app.after_request(never_cache_personal_pages)
+
+
+def never_cache_personal_pages(response: Response) -> Response:
+    """Whatever a signed-in person sees is theirs: no copy in any cache, shared or not.
+
+    One rule for every blueprint (ASVS 14.3.2), so a new page cannot forget it; static
+    files are the same for everyone and stay cacheable.
+    """
+    if request.endpoint != "static" and current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+    return response

@@ -299,6 +299,7 @@ def _households(service, households) -> None:
 
 
 def _leavers(sid, tag, leavers, staff: User) -> None:
+    # No password_hash (so NULL): a former account cannot sign in.
     users = _ids(
         User,
         [
@@ -306,7 +307,6 @@ def _leavers(sid, tag, leavers, staff: User) -> None:
                 "service_id": sid,
                 "email": f"former-{tag}-{n}@example.org",
                 "name": f"Former carer {n + 1}" if is_carer else f"Former colleague {n + 1}",
-                "password_hash": None,
                 "is_disabled": True,
                 "carer_type": CarerType.MAINSTREAM if is_carer else None,
                 "created_at": at - timedelta(days=900),
@@ -355,6 +355,7 @@ def _modules(sid, tag, modules) -> None:
     )
     db.session.add(course)
     db.session.flush()
+    # No password_hash (so NULL): a past learner's account cannot sign in.
     users = _ids(
         User,
         [
@@ -362,7 +363,6 @@ def _modules(sid, tag, modules) -> None:
                 "service_id": sid,
                 "email": f"module-{tag}-{n}@example.org",
                 "name": f"Past learner {n + 1}",
-                "password_hash": None,
                 "is_disabled": True,
             }
             for n in range(len(modules))
@@ -469,7 +469,7 @@ def _conversations(sid, conversations, staff: User) -> None:
 
 def demo_history(now: datetime, seed: int) -> History:
     """A plausible year: a few dozen enquiries a month, fewer at each later step."""
-    rng = Random(seed)
+    rng = Random(seed)  # nosec B311  # repeatable demo data, not security
     today = london_today(now)
     history = History()
 

@@ -10,7 +10,7 @@ from portal.core.extensions import db
 from portal.demo.facts import SERVICES
 from portal.organisation.models import FosteringService, Locality, Team, Venue
 
-DEMO_PASSWORD = "fostering-demo"  # noqa: S105 - published in the README, demo data only
+DEMO_PASSWORD = "fostering-demo"  # noqa: S105  # nosec B105  # published in the README, demo only
 
 # (local part of the address, display name, roles, carer type)
 DEMO_ACCOUNTS: list[tuple[str, str, tuple[Role, ...], CarerType | None]] = [
