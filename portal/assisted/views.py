@@ -337,10 +337,3 @@ def history():
         kind_labels=KIND_LABELS,
         how_labels=HOW_CONTACTED_LABELS,
     )
-
-
-@bp.after_request
-def never_cache(response):
-    """These pages show callers' details: no copies in any cache."""
-    response.headers["Cache-Control"] = "no-store"
-    return response

@@ -125,10 +125,3 @@ def export():
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-
-
-@bp.after_request
-def never_cache(response):
-    """The log names people and what was done to their records: no copies in any cache."""
-    response.headers["Cache-Control"] = "no-store"
-    return response

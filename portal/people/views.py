@@ -76,10 +76,3 @@ def person(user_id: int):
         role_labels=ROLE_LABELS,
         carer_type_labels=CARER_TYPE_LABELS,
     )
-
-
-@bp.after_request
-def never_cache(response):
-    """People's details: no copies in any cache."""
-    response.headers["Cache-Control"] = "no-store"
-    return response

@@ -56,10 +56,3 @@ def csv_file():
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-
-
-@bp.after_request
-def never_cache(response):
-    """Staff pages: no copies in any cache."""
-    response.headers["Cache-Control"] = "no-store"
-    return response

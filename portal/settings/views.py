@@ -354,10 +354,3 @@ def enable_staff(user_id: int):
     services.enable_staff(user, by=current_user)
     flash(_("%(name)s can sign in again.", name=user.name or user.email))
     return redirect(url_for("settings.staff"))
-
-
-@bp.after_request
-def never_cache(response):
-    """Staff pages: no copies in any cache."""
-    response.headers["Cache-Control"] = "no-store"
-    return response

@@ -166,10 +166,3 @@ def invitations():
         role_labels=ROLE_LABELS,
         carer_type_labels=CARER_TYPE_LABELS,
     )
-
-
-@bp.after_request
-def never_cache(response):
-    """Staff pages show people's details: no copies in any cache."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
