@@ -127,13 +127,13 @@ def test_every_staff_view_declares_who_may_use_it(app):
     assert undeclared == []
 
 
-def test_the_crawl_reaches_every_staff_page(app, demo):
+def check_the_crawl_reaches_every_staff_page(app, demo):
     reached = set(demo["leicestershire"].values())
     missing = {rule.endpoint for rule in _staff_rules(app, "GET")} - reached
     assert missing == set(), f"no link in the demo leads to {sorted(missing)}"
 
 
-def test_each_role_gets_exactly_the_staff_pages_designed_for_it(app, demo):
+def check_each_role_gets_exactly_the_staff_pages_designed_for_it(app, demo):
     pages = _one_url_per_endpoint(demo["leicestershire"])
     people = {local: roles for local, _, roles, _ in DEMO_ACCOUNTS}
     clients = {local: _sign_in(app, "leicestershire", local) for local in people}
@@ -170,7 +170,7 @@ def _refused(app, endpoint: str) -> set[int]:
     return {404} if Role.SERVICE_MANAGER in allowed else {403, 404}
 
 
-def test_another_services_ids_are_not_found(app, demo):
+def check_another_services_ids_are_not_found(app, demo):
     """A Lancashire manager given Leicestershire's ids, in Lancashire's URLs: not found, for
     every page and for every action (POST) whose ids a page revealed."""
     manager = _sign_in(app, "lancashire", "manager")
@@ -210,7 +210,7 @@ def test_another_services_ids_are_not_found(app, demo):
     print(f"{checked} URLs with another service's ids checked")
 
 
-def test_actions_refuse_roles_not_designed_for_them(app, demo):
+def check_actions_refuse_roles_not_designed_for_them(app, demo):
     """Every POST route whose ids a page revealed, tried by each staff role not on its list."""
     ids_seen: dict[str, set] = {}
     for url in demo["leicestershire"]:
@@ -246,3 +246,11 @@ def test_actions_refuse_roles_not_designed_for_them(app, demo):
                 wrong.append(f"{local} POST {url}: {status}")
     assert wrong == []
     assert tried > 50
+
+
+def test_staff_routes_by_role_and_by_service(app, demo):
+    """The demo is loaded and crawled once (about 15 s): each check then reads the crawl."""
+    check_the_crawl_reaches_every_staff_page(app, demo)
+    check_each_role_gets_exactly_the_staff_pages_designed_for_it(app, demo)
+    check_another_services_ids_are_not_found(app, demo)
+    check_actions_refuse_roles_not_designed_for_them(app, demo)
