@@ -1,5 +1,19 @@
 // Starts GOV.UK Frontend's components and keeps htmx-updated regions working.
-import { initAll } from "../dist/govuk-frontend.min.js";
+import { ExitThisPage, initAll } from "../dist/govuk-frontend.min.js";
+
+// Exit this page: GOV.UK's component leaves with `location.href`, which keeps this page in
+// the browser's history. Leave with `location.replace` instead, as the only navigation, so
+// Back does not bring anyone (or whoever picks up the phone) back here. The page's content
+// is hidden and the component's "Exiting page" alert announced, as GOV.UK's does.
+ExitThisPage.prototype.exitPage = function leaveWithoutHistory() {
+  document.body.classList.add("govuk-exit-this-page-hide-content");
+  const overlay = document.createElement("div");
+  overlay.className = "govuk-exit-this-page-overlay";
+  overlay.setAttribute("role", "alert");
+  overlay.textContent = this.i18n.t("activated");
+  document.body.appendChild(overlay);
+  window.location.replace(this.$button.href);
+};
 
 initAll();
 
@@ -16,18 +30,6 @@ document.addEventListener("htmx:afterSwap", (event) => {
     focusable.focus();
   }
 });
-
-// Exit this page: GOV.UK's component leaves with `location.href`, which keeps this page in
-// the browser's history. As soon as it starts to leave, replace the history entry instead,
-// so Back does not bring anyone (or whoever picks up the phone) back here.
-const exitButton = document.querySelector(".govuk-exit-this-page__button");
-if (exitButton) {
-  new MutationObserver(() => {
-    if (document.body.classList.contains("govuk-exit-this-page-hide-content")) {
-      window.location.replace(exitButton.href);
-    }
-  }).observe(document.body, { attributes: true, attributeFilter: ["class"] });
-}
 
 // 'Listen to this page' on young people's pages: the browser's own speech synthesis, in
 // the page's language. The button stays hidden where the browser cannot speak.
