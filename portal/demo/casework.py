@@ -58,11 +58,30 @@ def _person(service: FosteringService, local: str, name: str, password_hash: str
     return user
 
 
-def _visit(service, visitor, person: User, starts: datetime, *, written: bool) -> VisitBooking:
+# What the visitor wrote after a demo household's visit, unless a story needs its own words.
+VISIT_RECORD = {
+    "motivation": "Their own children have left home; they want to offer a steady base.",
+    "understanding": "Came to an information event and read the guides.",
+    "skills": "Years of caring for a relative; calm under pressure.",
+    "notes": "Spare room; both work part-time.",
+}
+
+
+def demo_visit(
+    service,
+    visitor,
+    person: User,
+    starts: datetime,
+    *,
+    record: dict | None,
+    locality=None,
+    booked_before: timedelta = timedelta(days=12),
+) -> VisitBooking:
+    """A home visit booked by `person`; written up the next day when `record` is given."""
     slot = VisitSlot(
         service_id=service.id,
         visitor_id=visitor.id,
-        locality_id=service.localities[-1].id,
+        locality_id=(locality or service.localities[-1]).id,
         mode=VisitMode.AT_HOME,
         starts_at=starts,
         ends_at=starts + timedelta(minutes=90),
@@ -75,22 +94,23 @@ def _visit(service, visitor, person: User, starts: datetime, *, written: bool) -
         name=person.name,
         email=person.email,
         locale=person.locale,
-        booked_at=starts - timedelta(days=12),
+        booked_at=starts - booked_before,
     )
-    if written:
+    if record is not None:
         booking.record = VisitRecord(
             service_id=service.id,
             written_by_id=visitor.id,
-            motivation="Their own children have left home; they want to offer a steady base.",
-            understanding="Came to an information event and read the guides.",
-            skills="Years of caring for a relative; calm under pressure.",
             recommendation=Recommendation.PROGRESS_TO_ASSESSMENT,
-            notes="Spare room; both work part-time.",
             written_at=starts + timedelta(days=1),
+            **record,
         )
     db.session.add_all([slot, booking])
     db.session.commit()
     return booking
+
+
+def _visit(service, visitor, person: User, starts: datetime, *, written: bool) -> VisitBooking:
+    return demo_visit(service, visitor, person, starts, record=VISIT_RECORD if written else None)
 
 
 def _application(service, visitor, decider, person, *, weeks_ago: int, now) -> Application:

@@ -292,46 +292,22 @@ def add_demo_visit_to_decide(
     applicant can follow their own application from the decision on."""
     from datetime import timedelta
 
-    from portal.visits.models import (
-        BookingStatus,
-        Recommendation,
-        VisitBooking,
-        VisitMode,
-        VisitRecord,
-        VisitSlot,
-    )
+    from portal.demo.casework import demo_visit
 
-    starts = now - timedelta(days=6)
-    slot = VisitSlot(
-        service_id=service.id,
-        visitor_id=visitor.id,
-        locality_id=service.localities[0].id,
-        mode=VisitMode.AT_HOME,
-        starts_at=starts,
-        ends_at=starts + timedelta(minutes=90),
+    demo_visit(
+        service,
+        visitor,
+        applicant,
+        now - timedelta(days=6),
+        locality=service.localities[0],
+        booked_before=timedelta(days=10),
+        record={
+            "motivation": "Grew up with foster siblings; wants to offer teenagers a steady home.",
+            "understanding": "Has read the guides and came to an information event.",
+            "skills": "Alex is a teaching assistant and coaches a youth football team.",
+            "notes": "Spare room ready; keen to start the assessment.",
+        },
     )
-    booking = VisitBooking(
-        service_id=service.id,
-        slot=slot,
-        status=BookingStatus.BOOKED,
-        user_id=applicant.id,
-        name=applicant.name,
-        email=applicant.email,
-        locale=applicant.locale,
-        booked_at=starts - timedelta(days=10),
-    )
-    booking.record = VisitRecord(
-        service_id=service.id,
-        written_by_id=visitor.id,
-        motivation="Grew up with foster siblings; wants to offer teenagers a steady home.",
-        understanding="Has read the guides and came to an information event.",
-        skills="Alex is a teaching assistant and coaches a youth football team.",
-        recommendation=Recommendation.PROGRESS_TO_ASSESSMENT,
-        notes="Spare room ready; keen to start the assessment.",
-        written_at=starts + timedelta(days=1),
-    )
-    db.session.add_all([slot, booking])
-    db.session.commit()
 
 
 def add_demo_panels(service: FosteringService, *, creator: User, now) -> None:
