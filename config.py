@@ -147,7 +147,15 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
+    # The cookie lasts as long as the longest idle time; the app ends sessions sooner
+    # (see portal/accounts/views.py end_stale_sessions).
     PERMANENT_SESSION_LIFETIME = timedelta(hours=2)
+    SESSION_IDLE_MINUTES_STAFF = int(os.environ.get("SESSION_IDLE_MINUTES_STAFF", "30"))
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "120"))
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
+    # Between the password and the one-time code; and how long "confirm it's you" lasts.
+    SIGN_IN_CODE_MINUTES = 10
+    REAUTHENTICATE_MINUTES = 15
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     FORCE_HTTPS = True

@@ -2,8 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import PasswordField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal.accounts.services import is_common_password
@@ -128,3 +128,102 @@ class SignOutForm(FlaskForm):
     """Signing out is a POST, so another site cannot sign anyone out."""
 
     submit = SubmitField(_l("Sign out"), widget=GovSubmitInput())
+
+
+def _code_field(label, hint):
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        description=hint,
+        validators=[
+            InputRequired(message=_l("Enter the 6-digit code from your authenticator app")),
+            Length(max=20, message=_l("The code must be 6 digits")),
+        ],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "spellcheck": "false",
+            "params": {"classes": "govuk-input--width-5"},
+        },
+    )
+
+
+class SignInCodeForm(FlaskForm):
+    """The one-time code that follows the password."""
+
+    code = _code_field(
+        _l("Code from your authenticator app"),
+        _l("Open the app on your phone and enter the 6-digit code it shows for this service."),
+    )
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+
+class RecoveryCodeForm(FlaskForm):
+    """One of the recovery codes the person saved when they set up two-step sign-in."""
+
+    code = StringField(
+        _l("Recovery code"),
+        widget=GovTextInput(),
+        description=_l("For example, abcd-efgh-jkmn. Each code works once."),
+        validators=[
+            InputRequired(message=_l("Enter one of your recovery codes")),
+            Length(max=40, message=_l("A recovery code is 12 letters and numbers")),
+        ],
+        render_kw={
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "autocapitalize": "none",
+            "params": {"classes": "govuk-input--width-20"},
+        },
+    )
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+
+class SetUpCodeForm(FlaskForm):
+    """Proof that the authenticator app holds the new secret."""
+
+    code = _code_field(
+        _l("Code from your authenticator app"),
+        _l("Enter the 6-digit code the app shows after you add this service."),
+    )
+    submit = SubmitField(_l("Turn on two-step sign-in"), widget=GovSubmitInput())
+
+
+class ConfirmItIsYouForm(FlaskForm):
+    """Password again (and a code when the person uses them) before a security change."""
+
+    password = PasswordField(
+        _l("Password"),
+        widget=PasswordWidget(),
+        validators=[InputRequired(message=_l("Enter your password"))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    code = StringField(
+        _l("Code from your authenticator app"),
+        widget=GovTextInput(),
+        description=_l("Or one of your recovery codes."),
+        validators=[Length(max=40, message=_l("The code must be 6 digits"))],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "spellcheck": "false",
+            "params": {"classes": "govuk-input--width-10"},
+        },
+    )
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+
+class ActionForm(FlaskForm):
+    """A button that does one thing (its words are set where it is made)."""
+
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+
+class ChangeEmailForm(FlaskForm):
+    """The new address; a link sent there makes the change."""
+
+    email = EmailField(
+        _l("New email address"),
+        description=_l("We'll send a link to this address. Your address changes when you open it."),
+        validators=[InputRequired(message=_l("Enter your new email address"))],
+    )
+    submit = SubmitField(_l("Send link"), widget=GovSubmitInput())

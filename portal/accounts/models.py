@@ -5,9 +5,10 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.core.crypto import EncryptedText
 from portal.core.db import string_enum, utcnow
 from portal.core.extensions import db
 from portal.organisation.models import FosteringService
@@ -60,6 +61,7 @@ class TokenPurpose(enum.StrEnum):
     CONFIRM_EMAIL = "confirm-email"
     RESET_PASSWORD = "reset-password"  # noqa: S105  # nosec B105  # a purpose name
     INVITATION = "invitation"
+    CHANGE_EMAIL = "change-email"
 
 
 def new_session_token() -> str:
@@ -86,6 +88,12 @@ class User(UserMixin, db.Model):
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_signed_in_at: Mapped[datetime | None]
+    # Two-step sign-in: the authenticator app's shared secret (encrypted), when it was
+    # turned on (a secret without this is an enrolment not yet finished), and the last
+    # time step whose code was accepted, so no code works twice.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText)
+    mfa_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     service: Mapped[FosteringService] = relationship()
     role_rows: Mapped[list["UserRole"]] = relationship(
@@ -116,6 +124,16 @@ class User(UserMixin, db.Model):
         """True once the person has a password (an invitation not yet accepted has none)."""
         return self.password_hash is not None
 
+    @property
+    def uses_mfa(self) -> bool:
+        """True once the person has finished setting up an authenticator app."""
+        return self.mfa_enabled_at is not None and self.totp_secret is not None
+
+    @property
+    def must_use_mfa(self) -> bool:
+        """Staff must sign in with a one-time code; carers may choose to."""
+        return self.is_staff
+
     def get_id(self) -> str:
         """The session carries the id and the session token; see the user loader."""
         return f"{self.id}:{self.session_token}"
@@ -135,6 +153,18 @@ class UserRole(db.Model):
     user: Mapped[User] = relationship(back_populates="role_rows")
 
 
+class RecoveryCode(db.Model):
+    """A single-use code for signing in without the authenticator app; stored hashed."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
+
+
 class AccountToken(db.Model):
     """A single-use emailed link; only a hash of its secret is stored."""
 
@@ -147,5 +177,7 @@ class AccountToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+    # For a change of email address: the new address, which the link proves is theirs.
+    new_email: Mapped[str | None] = mapped_column(String(254))
 
     user: Mapped[User] = relationship()

@@ -5,6 +5,7 @@ import functools
 import hashlib
 import hmac
 import secrets
+import time
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -28,6 +29,10 @@ from portal.core.db import utcnow
 from portal.core.extensions import db
 from portal.core.text import normalise_email
 from portal.organisation.models import FosteringService
+
+# Session keys: when this sign-in began and when the person last did something.
+SIGNED_IN_AT = "signed_in_at"
+SEEN_AT = "seen_at"
 
 
 class EmailAlreadyUsed(ValueError):
@@ -149,8 +154,39 @@ def start_session(user: User) -> None:
         session["language"] = language
     login_user(user, remember=False)
     session.permanent = True
+    now = int(time.time())
+    session[SIGNED_IN_AT] = now
+    session[SEEN_AT] = now
     user.last_signed_in_at = utcnow()
     db.session.commit()
+
+
+def end_this_session() -> None:
+    """Sign out here only (a timed-out session); the language stays."""
+    logout_user()
+    language = session.get("language")
+    session.clear()
+    if language:
+        session["language"] = language
+
+
+def session_has_expired(user: User, now: float | None = None) -> str | None:
+    """Why this session must end ("idle" or "absolute"), or None while it may go on."""
+    config = current_app.config
+    now = time.time() if now is None else now
+    idle_minutes = (
+        config["SESSION_IDLE_MINUTES_STAFF"] if user.is_staff else config["SESSION_IDLE_MINUTES"]
+    )
+    if now - session.get(SIGNED_IN_AT, 0) > config["SESSION_ABSOLUTE_HOURS"] * 3600:
+        return "absolute"
+    if now - session.get(SEEN_AT, 0) > idle_minutes * 60:
+        return "idle"
+    return None
+
+
+def mark_seen(now: float | None = None) -> None:
+    """The person did something: their idle time starts again."""
+    session[SEEN_AT] = int(time.time() if now is None else now)
 
 
 def end_every_session(user: User) -> None:
@@ -163,18 +199,16 @@ def sign_out(user: User) -> None:
     end_every_session(user)
     db.session.commit()
     security_log.record("sign_out", user)
-    logout_user()
-    language = session.get("language")
-    session.clear()
-    if language:
-        session["language"] = language
+    end_this_session()
 
 
 def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def issue_token(user: User, purpose: TokenPurpose, lifetime: timedelta, now=None) -> str:
+def issue_token(
+    user: User, purpose: TokenPurpose, lifetime: timedelta, now=None, new_email=None
+) -> str:
     """A new single-use secret for an emailed link; only its hash is stored."""
     raw = secrets.token_urlsafe(32)
     now = now or utcnow()
@@ -185,6 +219,7 @@ def issue_token(user: User, purpose: TokenPurpose, lifetime: timedelta, now=None
             token_hash=_hash_token(raw),
             created_at=now,
             expires_at=now + lifetime,
+            new_email=new_email,
         )
     )
     return raw
@@ -226,6 +261,7 @@ def _link_lifetime(purpose: TokenPurpose) -> timedelta:
         TokenPurpose.CONFIRM_EMAIL: timedelta(hours=config["CONFIRM_EMAIL_HOURS"]),
         TokenPurpose.RESET_PASSWORD: timedelta(minutes=config["PASSWORD_RESET_MINUTES"]),
         TokenPurpose.INVITATION: timedelta(days=config["INVITATION_DAYS"]),
+        TokenPurpose.CHANGE_EMAIL: timedelta(hours=config["CONFIRM_EMAIL_HOURS"]),
     }[purpose]
 
 
@@ -350,6 +386,65 @@ def change_password(user: User, current: str, new_password: str) -> bool:
     db.session.commit()
     security_log.record("password.changed", user)
     return True
+
+
+def request_email_change(user: User, new_email: str, locale: str | None) -> None:
+    """Email a link to the new address; the change happens only when it is opened.
+
+    When the address already belongs to an account of this service nothing is sent, and
+    the page says the same either way, so it never tells who has an account."""
+    new_email = normalise_email(new_email)
+    audit.record("account.email_change_requested", user, actor=user)
+    if find_user(user.service, new_email) is None:
+        raw = issue_token(
+            user,
+            TokenPurpose.CHANGE_EMAIL,
+            _link_lifetime(TokenPurpose.CHANGE_EMAIL),
+            new_email=new_email,
+        )
+        outbox.enqueue(
+            to=new_email,
+            template="confirm_new_email",
+            locale=locale or user.locale,
+            service=user.service,
+            link=url_for(
+                "accounts.confirm_new_email",
+                service=user.service.slug,
+                token=raw,
+                _external=True,
+            ),
+            hours=current_app.config["CONFIRM_EMAIL_HOURS"],
+        )
+    db.session.commit()
+    security_log.record("email_change.requested", user)
+
+
+def confirm_email_change(service: FosteringService, raw: str) -> User | None:
+    """Move the account to the address the link was sent to; the old address is told."""
+    token = find_token(service, raw, TokenPurpose.CHANGE_EMAIL)
+    if (
+        token is None
+        or not token.new_email
+        or find_user(service, token.new_email) is not None
+        or not use_token(token)
+    ):
+        db.session.rollback()
+        return None
+    user = token.user
+    old_email = user.email
+    user.email = token.new_email
+    user.email_confirmed_at = utcnow()
+    audit.record("account.email_changed", user, actor=user)
+    outbox.enqueue(
+        to=old_email,
+        template="email_changed",
+        locale=user.locale,
+        service=service,
+        new_email=user.email,
+    )
+    db.session.commit()
+    security_log.record("email_change.completed", user)
+    return user
 
 
 # Which roles each staff role may invite.

@@ -1,7 +1,8 @@
 """Thin routes for accounts: form in, one service call, flash, redirect."""
 
+from functools import wraps
+
 from flask import (
-    current_app,
     flash,
     g,
     has_request_context,
@@ -13,29 +14,56 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from portal.accounts import bp, services
+from portal.accounts import bp, mfa, services
 from portal.accounts.forms import (
     AcceptInvitationForm,
+    ActionForm,
+    ChangeEmailForm,
     ChangePasswordForm,
+    ConfirmItIsYouForm,
     ForgotPasswordForm,
+    RecoveryCodeForm,
     RegisterForm,
     ResendConfirmationForm,
     ResetPasswordForm,
+    SetUpCodeForm,
+    SignInCodeForm,
     SignInForm,
     SignOutForm,
 )
 from portal.accounts.models import Role, TokenPurpose
 from portal.core import security_log
 from portal.core.access import signed_in
-from portal.core.extensions import limiter
+from portal.core.attempts import account_key, link_key, per_client_and
+from portal.core.text import normalise_email
 from portal.core.urls import safe_next
 
 
-def attempts_limit() -> str:
-    """The limit on attempts per client, from the configuration."""
-    return current_app.config["AUTH_ATTEMPTS_LIMIT"]
+def signing_in_key() -> str:
+    """Code attempts count against the account waiting for its code (or the signed-in
+    account confirming it is them)."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    pending = session.get(mfa.PENDING_KEY)
+    if isinstance(pending, dict) and pending.get("user"):
+        return "user:" + str(pending["user"]).partition(":")[0]
+    return get_remote_address()
+
+
+def confirmed_recently(view):
+    """Security changes need the password (and code) given in the last few minutes."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not mfa.recently_confirmed():
+            target = request.full_path.rstrip("?") if request.method == "GET" else None
+            return redirect(url_for("accounts.confirm_it_is_you", next=target))
+        return view(*args, **kwargs)
+
+    return wrapper
 
 
 def _home_for(user) -> str:
@@ -45,7 +73,7 @@ def _home_for(user) -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(attempts_limit, methods=["POST"])
+@per_client_and(account_key)
 def sign_in():
     """Sign in with email and password."""
     form = SignInForm()
@@ -60,24 +88,141 @@ def sign_in():
             services.resend_confirmation(g.service, user.email, str(get_locale()))
             session["check_email"] = user.email
             return redirect(url_for("accounts.check_your_email"))
+        elif user.uses_mfa or user.must_use_mfa:
+            mfa.begin_pending(user, safe_next(request.args.get("next"), ""))
+            security_log.record("sign_in.password_accepted", user)
+            if user.uses_mfa:
+                return redirect(url_for("accounts.sign_in_code"))
+            return redirect(url_for("accounts.set_up_sign_in_code"))
         else:
-            services.start_session(user)
-            security_log.record("sign_in.succeeded", user)
-            return redirect(safe_next(request.args.get("next"), _home_for(user)))
+            return _finish_sign_in(user, request.args.get("next"))
     return render_template("accounts/sign_in.html", form=form)
+
+
+def _finish_sign_in(user, next_url: str | None, method: str = "password"):
+    services.start_session(user)
+    mfa.mark_confirmed()
+    security_log.record("sign_in.succeeded", user, method=method)
+    return redirect(safe_next(next_url, _home_for(user)))
+
+
+def _code_errors(form, result) -> None:
+    if result == mfa.CodeResult.USED:
+        form.code.errors.append(
+            _("That code has already been used. Wait for your app to show a new one")
+        )
+    else:
+        form.code.errors.append(
+            _("The code is not right. Check the app shows this service and try its newest code")
+        )
+
+
+def _sign_in_again():
+    flash(_("Your sign-in timed out. Sign in again."))
+    return redirect(url_for("accounts.sign_in"))
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@per_client_and(signing_in_key)
+def sign_in_code():
+    """The one-time code from the person's authenticator app, after their password."""
+    user = mfa.pending_user()
+    if user is None or not user.uses_mfa:
+        return _sign_in_again()
+    form = SignInCodeForm()
+    if form.validate_on_submit():
+        result = mfa.check_code(user, form.code.data)
+        if result == mfa.CodeResult.ACCEPTED:
+            return _finish_sign_in(user, mfa.pending_next(), method="code")
+        security_log.record("mfa.failed", user, reason=result)
+        _code_errors(form, result)
+    return render_template("accounts/sign_in_code.html", form=form)
+
+
+@bp.route("/sign-in/recovery-code", methods=["GET", "POST"])
+@per_client_and(signing_in_key)
+def sign_in_recovery_code():
+    """A recovery code instead of the app's code (a lost or new phone)."""
+    user = mfa.pending_user()
+    if user is None or not user.uses_mfa:
+        return _sign_in_again()
+    form = RecoveryCodeForm()
+    if form.validate_on_submit():
+        if mfa.use_recovery_code(user, form.code.data):
+            response = _finish_sign_in(user, mfa.pending_next(), method="recovery code")
+            flash(
+                _(
+                    "You signed in with a recovery code. You have %(count)s left: get new "
+                    "codes, or set up your new phone, from Two-step sign-in in your account.",
+                    count=mfa.recovery_codes_left(user),
+                )
+            )
+            return response
+        security_log.record("mfa.failed", user, reason="recovery code")
+        form.code.errors.append(_("That recovery code is not right, or it has been used already"))
+    return render_template("accounts/sign_in_recovery_code.html", form=form)
+
+
+@bp.route("/sign-in/set-up-code", methods=["GET", "POST"])
+@per_client_and(signing_in_key)
+def set_up_sign_in_code():
+    """Staff set up their authenticator app the first time they sign in."""
+    user = mfa.pending_user()
+    if user is None:
+        return _sign_in_again()
+    if user.uses_mfa:
+        return redirect(url_for("accounts.sign_in_code"))
+    return _set_up(user, signing_in=True)
+
+
+def _set_up(user, *, signing_in: bool):
+    secret = mfa.enrolment_secret()
+    form = SetUpCodeForm()
+    if form.validate_on_submit():
+        result, codes = mfa.finish_enrolment(user, secret, form.code.data)
+        if result == mfa.CodeResult.ACCEPTED:
+            if signing_in:
+                next_url = mfa.pending_next()
+                services.start_session(user)
+                mfa.mark_confirmed()
+                security_log.record("sign_in.succeeded", user, method="code")
+                continue_to = safe_next(next_url, _home_for(user))
+            else:
+                continue_to = url_for("accounts.two_step")
+            return _show_recovery_codes(codes, continue_to)
+        _code_errors(form, result)
+    uri = mfa.provisioning_uri(user, secret)
+    return render_template(
+        "accounts/set_up_code.html",
+        form=form,
+        qr_code=mfa.qr_code(uri),
+        secret=mfa.grouped(secret),
+        email=user.email,
+        signing_in=signing_in,
+    )
+
+
+def _show_recovery_codes(codes: list[str], continue_to: str):
+    """Shown once, in answer to the POST that made them (so never in any cache or URL)."""
+    return render_template("accounts/recovery_codes.html", codes=codes, continue_to=continue_to)
 
 
 @bp.post("/sign-out")
 def sign_out():
-    """Sign out here and everywhere else."""
+    """Sign out here and everywhere else; the browser is told to forget what it kept."""
     if current_user.is_authenticated:
         services.sign_out(current_user._get_current_object())
     flash(_("You have signed out."))
-    return redirect(url_for("accounts.sign_in"))
+    response = redirect(url_for("accounts.sign_in"))
+    # Cached pages and anything scripts stored. Not "cookies": the same response sets the
+    # new, empty session cookie that carries the message above and the chosen language;
+    # the old cookie is useless anyway, because its session token no longer matches.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(attempts_limit, methods=["POST"])
+@per_client_and(account_key)
 def register():
     """A prospective foster carer creates an account."""
     form = RegisterForm()
@@ -111,7 +256,7 @@ def confirm_email(token: str):
 
 
 @bp.route("/confirm-email", methods=["GET", "POST"])
-@limiter.limit(attempts_limit, methods=["POST"])
+@per_client_and(account_key)
 def confirm_email_needed():
     """Ask for a new confirmation link."""
     form = ResendConfirmationForm()
@@ -123,7 +268,7 @@ def confirm_email_needed():
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
-@limiter.limit(attempts_limit, methods=["POST"])
+@per_client_and(account_key)
 def forgot_password():
     """Ask for a password reset link."""
     form = ForgotPasswordForm()
@@ -141,7 +286,7 @@ def reset_link_sent():
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
-@limiter.limit(attempts_limit, methods=["POST"])
+@per_client_and(link_key)
 def reset_password(token: str):
     """Choose a new password from the emailed link."""
     if services.find_token(g.service, token, TokenPurpose.RESET_PASSWORD) is None:
@@ -156,7 +301,7 @@ def reset_password(token: str):
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
-@limiter.limit(attempts_limit, methods=["POST"])
+@per_client_and(link_key)
 def accept_invitation(token: str):
     """An invited person sets up their account."""
     invitation = services.find_token(g.service, token, TokenPurpose.INVITATION)
@@ -175,7 +320,11 @@ def accept_invitation(token: str):
         )
         if user is None:
             return render_template("accounts/link_not_valid.html", purpose="invitation"), 404
+        if user.must_use_mfa:
+            mfa.begin_pending(user, "")
+            return redirect(url_for("accounts.set_up_sign_in_code"))
         services.start_session(user)
+        mfa.mark_confirmed()
         flash(_("Your account is ready."))
         return redirect(_home_for(user))
     return render_template(
@@ -195,7 +344,8 @@ def your_account():
 
 @bp.route("/account/change-password", methods=["GET", "POST"])
 @signed_in
-@limiter.limit(attempts_limit, methods=["POST"])
+@confirmed_recently
+@per_client_and(signing_in_key)
 def change_password():
     """Change the password; every other session ends."""
     form = ChangePasswordForm()
@@ -203,10 +353,159 @@ def change_password():
         user = current_user._get_current_object()
         if services.change_password(user, form.current_password.data, form.new_password.data):
             services.start_session(user)
+            mfa.mark_confirmed()
             flash(_("Your password has been changed. You have been signed out everywhere else."))
             return redirect(url_for("accounts.your_account"))
         form.current_password.errors.append(_("Your current password is not right"))
     return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/account/change-email", methods=["GET", "POST"])
+@signed_in
+@confirmed_recently
+@per_client_and(signing_in_key)
+def change_email():
+    """Ask for a link at the new address; nothing changes until it is opened."""
+    user = current_user._get_current_object()
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        if normalise_email(form.email.data) == user.email:
+            form.email.errors.append(_("This is the address your account already uses"))
+        else:
+            services.request_email_change(user, form.email.data, str(get_locale()))
+            session["check_email"] = normalise_email(form.email.data)
+            return redirect(url_for("accounts.change_email_sent"))
+    return render_template("accounts/change_email.html", form=form)
+
+
+@bp.get("/account/change-email/check-your-email")
+@signed_in
+def change_email_sent():
+    """The link is on its way to the new address."""
+    return render_template("accounts/change_email_sent.html", email=session.get("check_email"))
+
+
+@bp.get("/account/confirm-new-email/<token>")
+def confirm_new_email(token: str):
+    """The link from the new address: the account moves to it."""
+    user = services.confirm_email_change(g.service, token)
+    if user is None:
+        return render_template("accounts/link_not_valid.html", purpose="change-email"), 404
+    flash(_("Your email address has changed. Use it to sign in from now on."))
+    return redirect(url_for("accounts.your_account"))
+
+
+@bp.route("/account/confirm-it-is-you", methods=["GET", "POST"])
+@signed_in
+@per_client_and(signing_in_key)
+def confirm_it_is_you():
+    """Password (and code) again before changing how the person signs in."""
+    user = current_user._get_current_object()
+    form = ConfirmItIsYouForm()
+    if form.validate_on_submit():
+        password_ok = services.authenticate(user.service, user.email, form.password.data)
+        code_ok = True
+        if user.uses_mfa:
+            typed = form.code.data or ""
+            if not typed.strip():
+                code_ok = False
+                form.code.errors.append(_("Enter the 6-digit code from your authenticator app"))
+            elif mfa.is_well_formed(typed):
+                result = mfa.check_code(user, typed)
+                code_ok = result == mfa.CodeResult.ACCEPTED
+                if not code_ok:
+                    _code_errors(form, result)
+            else:
+                code_ok = mfa.use_recovery_code(user, typed)
+                if not code_ok:
+                    _code_errors(form, mfa.CodeResult.WRONG)
+        if password_ok is None:
+            form.password.errors.append(_("Your password is not right"))
+        if password_ok is not None and code_ok:
+            mfa.mark_confirmed()
+            security_log.record("reauthenticated", user)
+            return redirect(safe_next(request.args.get("next"), url_for("accounts.two_step")))
+        security_log.record("reauthentication.failed", user)
+    return render_template("accounts/confirm_it_is_you.html", form=form, uses_mfa=user.uses_mfa)
+
+
+@bp.get("/account/two-step-sign-in")
+@signed_in
+def two_step():
+    """Whether the person signs in with a code, and what they can change about it."""
+    user = current_user._get_current_object()
+    return render_template(
+        "accounts/two_step.html",
+        codes_left=mfa.recovery_codes_left(user) if user.uses_mfa else 0,
+    )
+
+
+@bp.route("/account/two-step-sign-in/set-up", methods=["GET", "POST"])
+@signed_in
+@confirmed_recently
+@per_client_and(signing_in_key)
+def set_up_two_step():
+    """Turn two-step sign-in on, or move it to a new phone."""
+    return _set_up(current_user._get_current_object(), signing_in=False)
+
+
+@bp.route("/account/two-step-sign-in/recovery-codes", methods=["GET", "POST"])
+@signed_in
+@confirmed_recently
+def new_recovery_codes():
+    """Replace every recovery code with ten new ones."""
+    user = current_user._get_current_object()
+    if not user.uses_mfa:
+        return redirect(url_for("accounts.two_step"))
+    form = ActionForm()
+    form.submit.label.text = _("Get new recovery codes")
+    if form.validate_on_submit():
+        codes = mfa.replace_recovery_codes(user)
+        return _show_recovery_codes(codes, url_for("accounts.two_step"))
+    return render_template("accounts/new_recovery_codes.html", form=form)
+
+
+@bp.route("/account/two-step-sign-in/turn-off", methods=["GET", "POST"])
+@signed_in
+@confirmed_recently
+def turn_off_two_step():
+    """Carers may stop using codes; staff may not."""
+    user = current_user._get_current_object()
+    if user.must_use_mfa or not user.uses_mfa:
+        return redirect(url_for("accounts.two_step"))
+    form = ActionForm()
+    form.submit.label.text = _("Turn off two-step sign-in")
+    if form.validate_on_submit():
+        mfa.turn_off(user)
+        flash(_("Two-step sign-in is off. You will sign in with your password only."))
+        return redirect(url_for("accounts.two_step"))
+    return render_template("accounts/turn_off_two_step.html", form=form)
+
+
+@bp.before_app_request
+def end_stale_sessions():
+    """Idle and absolute time limits; a poll from an open page is not the person acting."""
+    if request.endpoint == "static" or "_user_id" not in session:
+        return None
+    if not current_user.is_authenticated:
+        return None
+    user = current_user._get_current_object()
+    reason = services.session_has_expired(user)
+    if reason is None:
+        if not request.headers.get("Portal-Poll"):
+            services.mark_seen()
+        return None
+    services.end_this_session()
+    security_log.record("session.expired", user, reason=reason)
+    if getattr(g, "service", None) is None:
+        return None
+    flash(_("You were signed out to keep your account safe. Sign in again to carry on."))
+    target = url_for(
+        "accounts.sign_in", next=request.full_path.rstrip("?") if request.method == "GET" else None
+    )
+    if request.headers.get("HX-Request"):
+        return "", 204, {"HX-Redirect": target}
+    return redirect(target)
 
 
 @bp.app_context_processor

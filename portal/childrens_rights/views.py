@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from portal.accounts.views import attempts_limit
 from portal.childrens_rights import bp, services
 from portal.childrens_rights.forms import (
     FEELINGS,
@@ -19,8 +18,8 @@ from portal.childrens_rights.forms import (
 )
 from portal.core import keys
 from portal.core.access import only_for
+from portal.core.attempts import per_client_and, reference_key
 from portal.core.db import utcnow
-from portal.core.extensions import limiter
 
 OPEN_THREAD = "rights_thread"  # session key: {service slug: conversation id}
 JUST_SENT = "rights_sent"
@@ -75,7 +74,7 @@ def message_sent():
 
 
 @bp.route("/young-people/messages", methods=["GET", "POST"])
-@limiter.limit(attempts_limit, methods=["POST"])
+@per_client_and(reference_key)
 def open_messages():
     """Come back with the reference and secret words."""
     form = UnlockForm()

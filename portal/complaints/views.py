@@ -7,7 +7,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.accounts.views import attempts_limit
 from portal.complaints import bp, services
 from portal.complaints.forms import (
     CLOSED_LABELS,
@@ -27,8 +26,8 @@ from portal.complaints.forms import (
 from portal.complaints.models import ClosedBecause, Complainant, Outcome
 from portal.core import keys
 from portal.core.access import only_for
+from portal.core.attempts import per_client_and, reference_key
 from portal.core.db import utcnow
-from portal.core.extensions import limiter
 from portal.core.times import london_today
 
 OPEN_COMPLAINT = "complaint_open"  # session key: {service slug: complaint id}
@@ -122,7 +121,7 @@ def sent():
 
 
 @bp.route("/complaints/follow", methods=["GET", "POST"])
-@limiter.limit(attempts_limit, methods=["POST"])
+@per_client_and(reference_key)
 def follow():
     """Come back to a complaint with its reference and secret words."""
     form = FollowForm()

@@ -3,7 +3,7 @@
 from flask import current_app
 from sqlalchemy import func, select
 
-from portal.accounts.models import CarerType, Role, User, UserRole
+from portal.accounts.models import STAFF_ROLES, CarerType, Role, User, UserRole
 from portal.accounts.services import hash_password
 from portal.core.db import utcnow
 from portal.core.extensions import db
@@ -11,6 +11,9 @@ from portal.demo.facts import SERVICES
 from portal.organisation.models import FosteringService, Locality, Team, Venue
 
 DEMO_PASSWORD = "fostering-demo"  # noqa: S105  # nosec B105  # published in the README, demo only
+# The demo staff accounts' authenticator secret (base32), published in the README beside
+# the password so anyone trying the demo can add it to an authenticator app.
+DEMO_TOTP_SECRET = "FOSTERINGDEMOTOTPSECRET234567ABC"  # noqa: S105  # nosec B105  # demo only
 
 # (local part of the address, display name, roles, carer type)
 DEMO_ACCOUNTS: list[tuple[str, str, tuple[Role, ...], CarerType | None]] = [
@@ -93,6 +96,9 @@ def demo_users(service: FosteringService, password_hash: str) -> list[User]:
             carer_type=carer_type,
             locale="en",
             role_rows=[UserRole(role=role) for role in roles],
+            # Staff sign in with a code; the demo's secret is published so anyone can try.
+            totp_secret=DEMO_TOTP_SECRET if STAFF_ROLES.intersection(roles) else None,
+            mfa_enabled_at=now if STAFF_ROLES.intersection(roles) else None,
         )
         for local, name, roles, carer_type in DEMO_ACCOUNTS
     ]

@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 from portal.accounts import services
 from portal.accounts.models import Role, TokenPurpose
 from portal.core.extensions import db
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sign_in
 
 TOO_COMMON = (
     "This password is too common. Choose one that is harder to guess, like 3 or 4 random words"
@@ -138,7 +138,7 @@ def test_signing_in_upgrades_a_hash_made_with_weaker_parameters(
     user = make_user(leicestershire, password_hash=weak.hash(PASSWORD))
     assert "m=1024," in user.password_hash
 
-    client_request.post_form("/leicestershire/sign-in", {"email": user.email, "password": PASSWORD})
+    sign_in(client_request, user.email, service="leicestershire")
 
     db.session.refresh(user)
     config = app.config

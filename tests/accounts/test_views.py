@@ -7,7 +7,7 @@ from sqlalchemy import select
 from portal.accounts.models import AccountToken, Role, TokenPurpose, User
 from portal.core.extensions import db
 from portal.core.models import AuditEvent
-from tests.conftest import PASSWORD, links_in, path_of
+from tests.conftest import PASSWORD, links_in, path_of, sign_in
 
 
 def _register(client_request, email="sam@example.org", password="a long enough phrase"):
@@ -166,10 +166,8 @@ def test_sign_in_sends_people_on_to_where_they_were_going_but_never_off_site(
 
 def test_staff_land_on_the_staff_home(client_request, leicestershire, make_user):
     user = make_user(leicestershire, Role.RECRUITMENT)
-    page = client_request.post_form(
-        "/leicestershire/sign-in", {"email": user.email, "password": PASSWORD}
-    )
-    assert page.response.headers["Location"] == "/leicestershire/staff/"
+    response = sign_in(client_request, user.email, service="leicestershire")
+    assert response.headers["Location"] == "/leicestershire/staff/"
 
 
 def test_a_forgotten_password_is_reset_by_a_single_use_link(
@@ -228,7 +226,7 @@ def test_changing_the_password_ends_other_sessions_but_keeps_this_one(
     from tests.conftest import ClientRequest
 
     user = make_user(leicestershire)
-    client_request.post_form("/leicestershire/sign-in", {"email": user.email, "password": PASSWORD})
+    sign_in(client_request, user.email, service="leicestershire")
     other = app.test_client()
     ClientRequest(other).post_form(
         "/leicestershire/sign-in", {"email": user.email, "password": PASSWORD}
@@ -262,9 +260,7 @@ def test_an_invited_person_sets_up_their_account(
     from portal.accounts.models import CarerType
 
     manager = make_user(leicestershire, Role.SUPERVISING_SOCIAL_WORKER)
-    client_request.post_form(
-        "/leicestershire/sign-in", {"email": manager.email, "password": PASSWORD}
-    )
+    sign_in(client_request, manager.email, service="leicestershire")
     client_request.post_form(
         "/leicestershire/staff/invitations",
         {

@@ -12,7 +12,7 @@ from portal.core.extensions import db
 from portal.core.models import AuditEvent
 from portal.visits.models import VisitRecord
 from tests.applications.helpers import visited as _visited
-from tests.conftest import PASSWORD, ClientRequest
+from tests.conftest import ClientRequest, sign_in
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def applicant(leicestershire, make_user):
 
 def _signed_in(app, email, service="leicestershire"):
     client = ClientRequest(app.test_client())
-    client.post_form(f"/{service}/sign-in", {"email": email, "password": PASSWORD})
+    sign_in(client, email, service=service)
     return client
 
 

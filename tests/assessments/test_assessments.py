@@ -15,7 +15,7 @@ from portal.assessments.models import Assessment, CheckKind
 from portal.core.db import utcnow
 from portal.core.extensions import db
 from portal.core.models import AuditEvent
-from tests.conftest import PASSWORD, ClientRequest, parse
+from tests.conftest import ClientRequest, parse, sign_in
 from tests.paperwork.helpers import make_application
 
 LIST = "/leicestershire/staff/assessments"
@@ -58,7 +58,7 @@ def application(app, leicestershire, make_user, people):
 
 def _signed_in(app, email, service="leicestershire"):
     client = ClientRequest(app.test_client())
-    client.post_form(f"/{service}/sign-in", {"email": email, "password": PASSWORD})
+    sign_in(client, email, service=service)
     return client
 
 

@@ -110,3 +110,9 @@ def sign_in(page, email: str, password: str | None = None, service: str = "leice
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password or PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    if page.url.endswith("/sign-in/code"):
+        from tests.conftest import one_time_code
+
+        page.get_by_label("Code from your authenticator app").fill(one_time_code(email, service))
+        page.get_by_role("button", name="Continue").click()

@@ -7,7 +7,7 @@ from portal.accounts.models import Role
 from portal.childrens_rights.models import Conversation
 from portal.core.extensions import db
 from portal.core.models import AuditEvent
-from tests.conftest import ClientRequest, csrf_from, links_in, parse, path_of
+from tests.conftest import ClientRequest, csrf_from, links_in, parse, path_of, sign_in
 
 WORRY = "My foster carer shouts at me and I am worried about school."
 DANGER = "I am scared and I want to run away tonight."
@@ -94,9 +94,7 @@ def test_an_urgent_message_tops_the_queue_and_alerts_officers_without_its_words(
     assert reference in body
 
     officer_client = ClientRequest(client_request.client.application.test_client())
-    officer_client.post_form(
-        "/leicestershire/sign-in", {"email": officer.email, "password": "correct horse battery"}
-    )
+    sign_in(officer_client, officer.email, service="leicestershire")
     queue = officer_client.get("/leicestershire/staff/childrens-rights")
     first = queue.soup.select(".app-event h2 a")[0].get_text(strip=True)
     assert first == reference
@@ -109,9 +107,7 @@ def test_an_officer_replies_and_the_young_person_answers(
     _, reference, _words = _send(client_request)
     officer = make_user(leicestershire, Role.CHILDRENS_RIGHTS_OFFICER)
     staff = ClientRequest(app.test_client())
-    staff.post_form(
-        "/leicestershire/sign-in", {"email": officer.email, "password": "correct horse battery"}
-    )
+    sign_in(staff, officer.email, service="leicestershire")
     conversation = db.session.scalar(select(Conversation))
     url = f"/leicestershire/staff/childrens-rights/{conversation.id}"
     staff.post_form(url, {"body": "Thank you for telling us. Can we call you after school?"})
@@ -149,9 +145,7 @@ def test_only_officers_of_the_service_read_conversations(
     assert client_request.client.get(url).status_code == 403
     other = make_user(lancashire, Role.CHILDRENS_RIGHTS_OFFICER)
     staff = ClientRequest(app.test_client())
-    staff.post_form(
-        "/lancashire/sign-in", {"email": other.email, "password": "correct horse battery"}
-    )
+    sign_in(staff, other.email, service="lancashire")
     staff.get(f"/lancashire/staff/childrens-rights/{conversation.id}", expected_status=404)
 
 

@@ -12,7 +12,7 @@ from portal.core.extensions import db
 from portal.core.models import AuditEvent
 from portal.core.times import london_today
 from portal.core.working_days import add_working_days
-from tests.conftest import PASSWORD, ClientRequest, csrf_from, links_in, parse, path_of
+from tests.conftest import ClientRequest, csrf_from, links_in, parse, path_of, sign_in
 
 BODY = "Our supervising social worker cancelled four visits in a row and never called back."
 YOUNG = "My foster carer reads my messages and will not let me see my brother."
@@ -36,7 +36,7 @@ def _make(client_request, service="leicestershire", **fields):
 def _staff(app, service, make_user, role=Role.COMPLAINTS_MANAGER, email=None):
     user = make_user(service, role, email=email)
     client = ClientRequest(app.test_client())
-    client.post_form(f"/{service.slug}/sign-in", {"email": user.email, "password": PASSWORD})
+    sign_in(client, user.email, service=service.slug)
     return client, user
 
 

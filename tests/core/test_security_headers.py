@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 from config import ProductionConfig, TestConfig
 from portal import create_app
 from portal.demo.services import DEMO_PASSWORD, load_demo_data
-from tests.conftest import IsolatedClient, csrf_from, parse
+from tests.conftest import IsolatedClient, sign_in
 
 HTTPS = "https://localhost"
 SLUG = "leicestershire"
@@ -63,19 +63,15 @@ def https_app(database_url, app):
 
 def _sign_in(app, local: str):
     client = app.test_client()
-    page = parse(client.get(f"/{SLUG}/sign-in", base_url=HTTPS))
     # Over HTTPS, Flask-WTF also checks the Referer is this site, as a browser sends it.
-    response = client.post(
-        f"/{SLUG}/sign-in",
+    sign_in(
+        client,
+        f"{local}@{SLUG}.demo",
+        DEMO_PASSWORD,
+        service=SLUG,
         base_url=HTTPS,
         headers={"Referer": f"{HTTPS}/{SLUG}/sign-in"},
-        data={
-            "csrf_token": csrf_from(page),
-            "email": f"{local}@{SLUG}.demo",
-            "password": DEMO_PASSWORD,
-        },
     )
-    assert response.status_code == 302, f"{local}@{SLUG}.demo could not sign in"
     return client
 
 

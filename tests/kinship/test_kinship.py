@@ -14,7 +14,7 @@ from portal.core.models import AuditEvent
 from portal.core.times import london_today
 from portal.kinship import services
 from portal.kinship.models import Ending, KinshipRequest, TemporaryApproval, Viability
-from tests.conftest import PASSWORD, ClientRequest, parse
+from tests.conftest import ClientRequest, parse, sign_in
 
 ASK = "/leicestershire/family-and-friends"
 STAFF = "/leicestershire/staff/family-and-friends"
@@ -46,7 +46,7 @@ def _answers(**overrides) -> dict:
 
 def _signed_in(app, email, service="leicestershire"):
     client = ClientRequest(app.test_client())
-    client.post_form(f"/{service}/sign-in", {"email": email, "password": PASSWORD})
+    sign_in(client, email, service=service)
     return client
 
 

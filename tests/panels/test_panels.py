@@ -19,7 +19,7 @@ from portal.panels import services
 from portal.panels.models import Outcome, Panel, PanelCase
 from portal.tsds import services as tsds
 from tests.assessments.test_assessments import at_assessment
-from tests.conftest import PASSWORD, ClientRequest, parse
+from tests.conftest import ClientRequest, parse, sign_in
 
 PANELS = "/leicestershire/staff/panels"
 DECISIONS = "/leicestershire/staff/agency-decisions"
@@ -79,7 +79,7 @@ def application(app, leicestershire, applicant, people, assessor, manager):
 
 def _signed_in(app, email, service="leicestershire"):
     client = ClientRequest(app.test_client())
-    client.post_form(f"/{service}/sign-in", {"email": email, "password": PASSWORD})
+    sign_in(client, email, service=service)
     return client
 
 

@@ -15,7 +15,7 @@ from portal.core.extensions import db
 from portal.core.models import AuditEvent
 from portal.paperwork import services
 from portal.paperwork.models import DocumentStatus, PaperworkDocument, PaperworkItem
-from tests.conftest import PASSWORD, ClientRequest
+from tests.conftest import ClientRequest, sign_in
 from tests.paperwork.helpers import PDF, PNG, as_upload, make_application, upload
 
 CHECKLIST = "/leicestershire/my-application/paperwork"
@@ -44,7 +44,7 @@ def application(leicestershire, applicant, people):
 
 def _signed_in(app, email, service="leicestershire"):
     client = ClientRequest(app.test_client())
-    client.post_form(f"/{service}/sign-in", {"email": email, "password": PASSWORD})
+    sign_in(client, email, service=service)
     return client
 
 

@@ -7,7 +7,7 @@ from portal.accounts.models import STAFF_ROLES, Role
 from portal.core.extensions import db
 from portal.core.models import AuditEvent
 from portal.people.services import YOUNG_PEOPLE_READERS
-from tests.conftest import PASSWORD, ClientRequest
+from tests.conftest import ClientRequest, sign_in
 from tests.people.helpers import applicant_history, carer_history, young_person_history
 from tests.visits.helpers import make_enquiry
 
@@ -18,7 +18,7 @@ PEOPLE = (Role.PROSPECTIVE_CARER, Role.APPROVED_CARER, Role.YOUNG_PERSON)
 
 def _signed_in(app, user) -> ClientRequest:
     client = ClientRequest(app.test_client())
-    client.post_form(f"/{user.service.slug}/sign-in", {"email": user.email, "password": PASSWORD})
+    sign_in(client, user.email, service=user.service.slug)
     return client
 
 

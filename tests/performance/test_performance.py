@@ -14,7 +14,7 @@ from portal.accounts.models import CarerType, Role
 from portal.core.db import utcnow
 from portal.core.times import london_today
 from portal.demo.history import ConversationSpec, History, Journey, StageSpec, insert_history
-from tests.conftest import PASSWORD, ClientRequest
+from tests.conftest import ClientRequest, sign_in
 
 PAGE = "/leicestershire/staff/performance/"
 CSV = "/leicestershire/staff/performance/performance.csv"
@@ -197,7 +197,7 @@ def manager(leicestershire, make_user):
 
 def _signed_in(app, email, service="leicestershire") -> ClientRequest:
     client = ClientRequest(app.test_client())
-    client.post_form(f"/{service}/sign-in", {"email": email, "password": PASSWORD})
+    sign_in(client, email, service=service)
     return client
 
 

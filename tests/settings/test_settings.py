@@ -13,7 +13,7 @@ from portal.paperwork.models import PaperworkItem
 from portal.paperwork.services import checklist_items
 from portal.settings import services
 from portal.tsds.models import SetKey, StandardOutcome
-from tests.conftest import PASSWORD, ClientRequest, csrf_from
+from tests.conftest import PASSWORD, ClientRequest, csrf_from, sign_in
 
 BASE = "/leicestershire/staff/settings"
 
@@ -124,7 +124,7 @@ def test_a_manager_of_another_service_is_not_signed_in_here(
 ):
     other = make_user(lancashire, Role.SERVICE_MANAGER)
     client = ClientRequest(app.test_client())
-    client.post_form("/lancashire/sign-in", {"email": other.email, "password": PASSWORD})
+    sign_in(client, other.email, service="lancashire")
     client.get("/lancashire/staff/settings/", expected_status=200)
     response = client.client.get(BASE + "/")
     assert response.status_code == 302  # their session means nothing in Leicestershire
@@ -498,7 +498,7 @@ def test_disabling_a_colleague_signs_them_out_at_once(
 ):
     colleague = make_user(leicestershire, Role.RECRUITMENT, name="Rae Recruiter")
     theirs = ClientRequest(app.test_client())
-    theirs.post_form("/leicestershire/sign-in", {"email": colleague.email, "password": PASSWORD})
+    sign_in(theirs, colleague.email, service="leicestershire")
     theirs.get("/leicestershire/staff/", expected_status=200)
     old_token = colleague.session_token
 

@@ -23,7 +23,7 @@ from portal.staff import services
 from portal.staff.models import WorkItem, WorkKind
 from portal.tsds.models import Evidence, EvidenceStatus
 from portal.visits.models import BookingStatus, VisitBooking, VisitMode, VisitRecord, VisitSlot
-from tests.conftest import csrf_from, parse
+from tests.conftest import csrf_from, parse, sign_in
 
 HOME = "/leicestershire/staff/"
 
@@ -527,16 +527,7 @@ def test_my_work_runs_the_same_queries_for_a_little_or_a_lot_of_work(app, client
 
 def _demo_client(app, slug, local):
     client = app.test_client()
-    page = parse(client.get(f"/{slug}/sign-in"))
-    response = client.post(
-        f"/{slug}/sign-in",
-        data={
-            "csrf_token": csrf_from(page),
-            "email": f"{local}@{slug}.demo",
-            "password": DEMO_PASSWORD,
-        },
-    )
-    assert response.status_code == 302, f"{local}@{slug}.demo could not sign in"
+    sign_in(client, f"{local}@{slug}.demo", DEMO_PASSWORD, service=slug)
     return client
 
 

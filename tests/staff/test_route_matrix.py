@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from portal.accounts.models import STAFF_ROLES, Role
 from portal.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_data
-from tests.conftest import csrf_from, parse
+from tests.conftest import csrf_from, parse, sign_in
 
 SERVICES = ("leicestershire", "lancashire")
 MOST_PAGES_PER_ROLE = 400
@@ -39,16 +39,7 @@ OBJECT_LEVEL = {
 
 def _sign_in(app, slug: str, local: str):
     client = app.test_client()
-    page = parse(client.get(f"/{slug}/sign-in"))
-    response = client.post(
-        f"/{slug}/sign-in",
-        data={
-            "csrf_token": csrf_from(page),
-            "email": f"{local}@{slug}.demo",
-            "password": DEMO_PASSWORD,
-        },
-    )
-    assert response.status_code == 302, f"{local}@{slug}.demo could not sign in"
+    sign_in(client, f"{local}@{slug}.demo", DEMO_PASSWORD, service=slug)
     return client
 
 

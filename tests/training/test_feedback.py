@@ -16,7 +16,7 @@ from portal.core.extensions import db
 from portal.core.jobs import run_jobs
 from portal.training import services as training
 from portal.training.models import TrainingCourse, TrainingFeedback, TrainingSession
-from tests.conftest import PASSWORD, ClientRequest, links_in, path_of
+from tests.conftest import ClientRequest, links_in, path_of, sign_in
 from tests.training.conftest import add_attended_carers
 
 ANSWERS = {
@@ -285,7 +285,7 @@ def test_feedback_results_are_for_the_services_training_staff_only(
         client_request.get(path, expected_status=403)
     other = ClientRequest(app.test_client())
     user = make_user(lancashire, Role.TRAINING_COORDINATOR)
-    other.post_form("/lancashire/sign-in", {"email": user.email, "password": PASSWORD})
+    sign_in(other, user.email, service="lancashire")
     for path in pages:
         other.get(path.replace("/leicestershire/", "/lancashire/"), expected_status=404)
 

@@ -16,7 +16,7 @@ from portal.core.jobs import run_jobs
 from portal.core.times import to_london
 from portal.training import services as training
 from portal.training.models import Topic, TrainingCancellation, TrainingCourse, TrainingSession
-from tests.conftest import PASSWORD, ClientRequest, links_in, parse, path_of
+from tests.conftest import ClientRequest, links_in, parse, path_of, sign_in
 
 
 def _titles(page) -> list[str]:
@@ -487,12 +487,12 @@ def test_training_staff_pages_are_for_the_coordinator_and_manager_only(
 
     manager = ClientRequest(app.test_client())
     user = make_user(leicestershire, Role.SERVICE_MANAGER)
-    manager.post_form("/leicestershire/sign-in", {"email": user.email, "password": PASSWORD})
+    sign_in(manager, user.email, service="leicestershire")
     assert manager.get("/leicestershire/staff/training").status == 200
 
     other = ClientRequest(app.test_client())
     user = make_user(lancashire, Role.TRAINING_COORDINATOR)
-    other.post_form("/lancashire/sign-in", {"email": user.email, "password": PASSWORD})
+    sign_in(other, user.email, service="lancashire")
     other.get(f"/lancashire/staff/training/sessions/{session.id}/register", expected_status=404)
     other.get(f"/lancashire/staff/training/courses/{session.course_id}/edit", expected_status=404)
 

@@ -14,7 +14,7 @@ from portal.core.models import OutboxMessage
 from portal.core.times import london_today
 from portal.tsds import services
 from portal.tsds.models import Evidence, EvidenceStatus, SetKey
-from tests.conftest import PASSWORD, ClientRequest
+from tests.conftest import ClientRequest, sign_in
 
 
 @pytest.mark.parametrize(
@@ -61,7 +61,7 @@ def household(leicestershire, make_user):
 
 def _signed_in(app, email, service="leicestershire"):
     client = ClientRequest(app.test_client())
-    client.post_form(f"/{service}/sign-in", {"email": email, "password": PASSWORD})
+    sign_in(client, email, service=service)
     return client
 
 

@@ -11,7 +11,7 @@ from portal.core.extensions import db
 from portal.core.models import AuditEvent
 from portal.core.times import to_london
 from portal.visits.models import BookingStatus, VisitBooking, VisitRecord, VisitSlot
-from tests.conftest import PASSWORD, csrf_from, links_in, parse, path_of
+from tests.conftest import csrf_from, links_in, parse, path_of, sign_in
 from tests.visits.helpers import make_booking, make_enquiry, make_slot
 
 STAFF_VISITS = "/leicestershire/staff/initial-visits"
@@ -352,9 +352,7 @@ def test_visitors_do_not_book_visits(client, login_as):
 
 
 def _sign_in(client_request, user):
-    client_request.post_form(
-        f"/{user.service.slug}/sign-in", {"email": user.email, "password": PASSWORD}
-    )
+    sign_in(client_request, user.email, service=user.service.slug)
 
 
 def test_a_visitor_records_a_visit_and_it_leaves_the_due_list(
