@@ -239,3 +239,30 @@ def test_an_email_or_user_agent_with_a_line_break_cannot_forge_a_line(
     for record in caplog.records:
         assert not record.getMessage().startswith("FAKE")
         assert "\nFAKE" not in record.getMessage()
+
+
+def test_two_step_sign_in_and_expired_sessions_are_logged_without_the_code(
+    client_request, leicestershire, make_user, security_events
+):
+    from tests.conftest import one_time_code
+
+    manager = make_user(leicestershire, Role.SERVICE_MANAGER)
+    client_request.post_form(
+        "/leicestershire/sign-in", {"email": manager.email, "password": PASSWORD}
+    )
+    right = one_time_code(manager.email)
+    wrong = f"{(int(right) + 5) % 1_000_000:06d}"
+    client_request.post_form("/leicestershire/sign-in/code", {"code": wrong}, expected_status=200)
+    client_request.post_form("/leicestershire/sign-in/code", {"code": right})
+    [accepted] = security_events("sign_in.password_accepted")
+    [failed] = security_events("mfa.failed")
+    [succeeded] = security_events("sign_in.succeeded")
+    assert accepted["user"] == failed["user"] == succeeded["user"] == str(manager.id)
+    assert failed["reason"] == "wrong" and succeeded["method"] == "code"
+    with client_request.client.session_transaction() as session:
+        session["seen_at"] -= 31 * 60
+    client_request.client.get("/leicestershire/staff/")
+    [expired] = security_events("session.expired")
+    assert expired["user"] == str(manager.id) and expired["reason"] == "idle"
+    everything = " ".join(str(e) for e in security_events())
+    assert wrong not in everything and right not in everything
