@@ -114,6 +114,7 @@ def test_an_applicant_uploads_a_document_and_downloads_it_under_a_server_chosen_
     download = alex.client.get(f"{url}/file")
     assert download.status_code == 200 and download.data == PDF
     assert download.headers["Content-Type"] == "application/pdf"
+    assert download.headers["Content-Disposition"].startswith("attachment;")
     assert "filename=proof-of-identity.pdf" in download.headers["Content-Disposition"]
     assert download.headers["Cache-Control"] == "no-store"
 
