@@ -403,25 +403,24 @@ def confirm_it_is_you():
     user = current_user._get_current_object()
     form = ConfirmItIsYouForm()
     if form.validate_on_submit():
-        password_ok = services.authenticate(user.service, user.email, form.password.data)
-        code_ok = True
-        if user.uses_mfa:
+        # The password first: a code is only checked (and so used up) behind a right one.
+        confirmed = services.authenticate(user.service, user.email, form.password.data)
+        if confirmed is None:
+            form.password.errors.append(_("Your password is not right"))
+        elif user.uses_mfa:
             typed = form.code.data or ""
             if not typed.strip():
-                code_ok = False
+                confirmed = None
                 form.code.errors.append(_("Enter the 6-digit code from your authenticator app"))
             elif mfa.is_well_formed(typed):
                 result = mfa.check_code(user, typed)
-                code_ok = result == mfa.CodeResult.ACCEPTED
-                if not code_ok:
+                if result != mfa.CodeResult.ACCEPTED:
+                    confirmed = None
                     _code_errors(form, result)
-            else:
-                code_ok = mfa.use_recovery_code(user, typed)
-                if not code_ok:
-                    _code_errors(form, mfa.CodeResult.WRONG)
-        if password_ok is None:
-            form.password.errors.append(_("Your password is not right"))
-        if password_ok is not None and code_ok:
+            elif not mfa.use_recovery_code(user, typed):
+                confirmed = None
+                _code_errors(form, mfa.CodeResult.WRONG)
+        if confirmed is not None:
             mfa.mark_confirmed()
             security_log.record("reauthenticated", user)
             return redirect(safe_next(request.args.get("next"), url_for("accounts.two_step")))
@@ -512,7 +511,9 @@ def end_stale_sessions():
 def sign_out_form():
     """Every page's header can sign out (emails rendered outside a request need none).
     It never reads the posted form: an error page for a body too large to read renders too."""
-    return {"sign_out_form": SignOutForm(formdata=None)} if has_request_context() else {}
+    if not has_request_context() or not current_user.is_authenticated:
+        return {}  # no form, so no CSRF token and no cookie on anonymous pages
+    return {"sign_out_form": SignOutForm(formdata=None)}
 
 
 @bp.after_request

@@ -19,6 +19,8 @@ def signed_in(view):
             return _sign_in_first()
         return view(*args, **kwargs)
 
+    # What the view declares, read by the access map test (tests/core/test_access_map.py).
+    wrapper.access = "signed-in"
     return wrapper
 
 
@@ -34,6 +36,7 @@ def only_for(*roles):
                 abort(403)
             return view(*args, **kwargs)
 
+        wrapper.access = "roles"
         wrapper.allowed_roles = frozenset(roles)
         return wrapper
 

@@ -3,6 +3,7 @@
 from flask import Flask, Response, request
 from flask_login import current_user
 from flask_talisman import Talisman
+from werkzeug.datastructures import ImmutableMultiDict
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -41,6 +42,22 @@ def init_security(app: Flask) -> None:
         x_content_type_options=True,
     )
     app.after_request(never_cache_personal_pages)
+    app.before_request(drop_nul_characters)
+
+
+def drop_nul_characters() -> None:
+    """NUL is never part of anything a person types, and PostgreSQL refuses it in text: take
+    it out of the posted form and the query string, once, before any view reads them."""
+    for name in ("form", "args"):
+        values = getattr(request, name)
+        if any("\x00" in value for value in values.values()):
+            setattr(
+                request,
+                name,
+                ImmutableMultiDict(
+                    (key, value.replace("\x00", "")) for key, value in values.items(multi=True)
+                ),
+            )
 
 
 def never_cache_personal_pages(response: Response) -> Response:

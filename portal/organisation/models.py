@@ -64,6 +64,25 @@ class FosteringService(db.Model):
     temporary_approval_weeks: Mapped[int] = mapped_column(Integer, default=16)
     temporary_extension_weeks: Mapped[int] = mapped_column(Integer, default=8)
 
+    # How long records are kept once nothing more will happen to them (the service's own
+    # settings; `flask retention purge` applies them, portal/privacy/retention.py says which
+    # records each covers). The Fostering Services (England) Regulations 2011, regulation 32,
+    # set two floors: at least 3 years after an application is refused or withdrawn, and at
+    # least 10 years after a carer's approval (or a Regulation 24 temporary approval) ends.
+    # Enquiries that went no further: 3 years, as long as a refused application is kept, so
+    # someone who comes back within that time finds their history.
+    enquiry_retention_years: Mapped[int] = mapped_column(Integer, default=3)
+    applicant_retention_years: Mapped[int] = mapped_column(Integer, default=3)
+    carer_retention_years: Mapped[int] = mapped_column(Integer, default=10)
+    # Complaints and young people's conversations, after they close: 6 years, the time within
+    # which most legal claims must be brought (Limitation Act 1980), and what local authority
+    # retention schedules commonly give closed complaint files.
+    complaint_retention_years: Mapped[int] = mapped_column(Integer, default=6)
+    conversation_retention_years: Mapped[int] = mapped_column(Integer, default=6)
+    # The copy of an email kept after it is sent: long enough to answer "did you send it?",
+    # while the record it was about keeps what matters.
+    email_retention_days: Mapped[int] = mapped_column(Integer, default=90)
+
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -47,9 +47,8 @@ def accessibility():
 
 
 @bp.get("/privacy")
-@bp.get("/<service>/privacy")
 def privacy():
-    """The privacy notice."""
+    """The portal-wide privacy notice; each service's own is `privacy.notice`."""
     return render_template("pages/privacy.html")
 
 

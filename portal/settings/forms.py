@@ -286,6 +286,101 @@ def targets_form(service, formdata=None) -> FlaskForm:
     return TargetsForm() if formdata is None else TargetsForm(formdata=formdata)
 
 
+# How long each kind of record is kept (FosteringService explains the defaults), in the
+# same shape as TARGETS. The least values for applicants and carers are the law's floors
+# (Fostering Services (England) Regulations 2011, regulation 32).
+RETENTION = (
+    (
+        "enquiry_retention_years",
+        _l("Enquiries that went no further"),
+        _l("time enquiries are kept"),
+        _l("years"),
+        1,
+        10,
+        3,
+        _l(
+            "Years an enquiry, an information event booking or an initial visit is kept when "
+            "the person went no further. Accounts nobody uses close after the same time."
+        ),
+    ),
+    (
+        "applicant_retention_years",
+        _l("Applications refused or withdrawn"),
+        _l("time refused or withdrawn applications are kept"),
+        _l("years"),
+        3,
+        10,
+        3,
+        _l("Years after the decision or withdrawal. The law says at least 3."),
+    ),
+    (
+        "carer_retention_years",
+        _l("Foster carers' records"),
+        _l("time foster carers' records are kept"),
+        _l("years"),
+        10,
+        75,
+        10,
+        _l("Years after a carer's approval (or a temporary approval) ends: 10 at least, by law."),
+    ),
+    (
+        "complaint_retention_years",
+        _l("Complaints"),
+        _l("time complaints are kept"),
+        _l("years"),
+        1,
+        25,
+        6,
+        _l("Years after a complaint closes."),
+    ),
+    (
+        "conversation_retention_years",
+        _l("Young people's conversations"),
+        _l("time young people's conversations are kept"),
+        _l("years"),
+        1,
+        25,
+        6,
+        _l(
+            "Years after a conversation with a Children's Rights Officer closes. Requests for "
+            "an independent visitor are kept as long after their last change."
+        ),
+    ),
+    (
+        "email_retention_days",
+        _l("Copies of emails sent"),
+        _l("time copies of emails are kept"),
+        _l("days"),
+        7,
+        365,
+        90,
+        _l("Days a copy of each email is kept after it is sent."),
+    ),
+)
+
+
+def retention_form(service, formdata=None) -> FlaskForm:
+    """How long records are kept, each box filled with the service's current value."""
+
+    class RetentionForm(FlaskForm):
+        pass
+
+    for name, label, what, unit, least, most, example, hint in RETENTION:
+        field = WholeNumber(
+            label,
+            what=what,
+            unit=unit,
+            least=least,
+            most=most,
+            example=example,
+            description=hint,
+            default=str(getattr(service, name)),
+        )
+        setattr(RetentionForm, name, field)
+    RetentionForm.submit = SubmitField(_l("Save"), widget=GovSubmitInput())
+    return RetentionForm() if formdata is None else RetentionForm(formdata=formdata)
+
+
 def _name_field(label, missing, too_long):
     return StringField(
         label,

@@ -53,6 +53,15 @@ TARGET_FIELDS = (
     "temporary_extension_weeks",
 )
 
+RETENTION_FIELDS = (
+    "enquiry_retention_years",
+    "applicant_retention_years",
+    "carer_retention_years",
+    "complaint_retention_years",
+    "conversation_retention_years",
+    "email_retention_days",
+)
+
 
 class NameTaken(ValueError):
     """The service already has a venue, locality or checklist item with this name."""
@@ -110,6 +119,14 @@ def update_targets(service: FosteringService, values: dict, *, by) -> list[str]:
     return sorted(changes)
 
 
+def update_retention(service: FosteringService, values: dict, *, by) -> list[str]:
+    """Save how long the service keeps each kind of record; the names of those changed."""
+    changes = _apply(service, {name: int(values[name]) for name in RETENTION_FIELDS})
+    _audit("settings.retention_changed", service, changes, service=service, by=by)
+    db.session.commit()
+    return sorted(changes)
+
+
 # ---- venues and localities ----------------------------------------------------------------
 
 
@@ -150,12 +167,12 @@ def find_locality(service: FosteringService, locality_id: int) -> Locality | Non
 
 
 def _name_taken(model, service: FosteringService, name: str, obj) -> bool:
-    query = select(model.id).where(
-        model.service_id == service.id, func.lower(model.name) == name.lower()
-    )
-    if obj is not None and obj.id is not None:
-        query = query.where(model.id != obj.id)
-    return db.session.scalar(query) is not None
+    # Compared in Python: SQLite's lower() folds only A to Z, so "ÖLMEZ" and "Ölmez" would
+    # pass a check in SQL and then break the unique index. A service has a few dozen names.
+    wanted = name.strip().casefold()
+    rows = db.session.execute(select(model.id, model.name).where(model.service_id == service.id))
+    mine = obj.id if obj is not None else None
+    return any(row.name.casefold() == wanted and row.id != mine for row in rows)
 
 
 def _save(model, action: str, service, obj, wanted: dict, *, by):

@@ -9,6 +9,7 @@ from portal.accounts.models import Role
 from portal.core.access import only_for
 from portal.settings import bp, services
 from portal.settings.forms import (
+    RETENTION,
     TARGETS,
     ButtonForm,
     ChecklistItemForm,
@@ -16,6 +17,7 @@ from portal.settings.forms import (
     LocalityForm,
     OutcomeForm,
     VenueForm,
+    retention_form,
     targets_form,
 )
 from portal.staff.forms import ROLE_LABELS
@@ -35,6 +37,7 @@ def index():
         contacts=ContactsForm(formdata=None, obj=g.service),
         contact_fields=services.CONTACT_FIELDS,
         targets=TARGETS,
+        retention=RETENTION,
         venues=services.all_venues(g.service),
         localities=services.all_localities(g.service),
         items=services.checklist(g.service),
@@ -68,6 +71,19 @@ def targets():
         flash(_("Targets saved.") if changed else _("Nothing changed."))
         return redirect(url_for("settings.index"))
     return render_template("settings/targets.html", form=form)
+
+
+@bp.route("/keeping-records", methods=["GET", "POST"])
+@only_for(MANAGER)
+def retention():
+    """Change how long the service keeps each kind of record."""
+    form = retention_form(g.service)
+    if form.validate_on_submit():
+        values = {name: form[name].number for name in services.RETENTION_FIELDS}
+        changed = services.update_retention(g.service, values, by=current_user)
+        flash(_("Keeping records saved.") if changed else _("Nothing changed."))
+        return redirect(url_for("settings.index"))
+    return render_template("settings/retention.html", form=form)
 
 
 # ---- venues and localities -------------------------------------------------------------

@@ -53,7 +53,10 @@ def test_pages_carry_security_headers(client, leicestershire):
     assert "base-uri 'self'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
-    cookie = response.headers["Set-Cookie"]
+    # A page with nothing to remember sets no cookie (so it can be kept and shared); one
+    # with a form sets the session cookie for its CSRF token, HttpOnly and SameSite=Lax.
+    assert "Set-Cookie" not in response.headers
+    cookie = client.get("/leicestershire/sign-in").headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
 
