@@ -28,6 +28,8 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 static/dist/app.css: node_modules/.package-lock.json scripts/build-assets.mjs $(wildcard static/src/*.scss)
 	node scripts/build-assets.mjs
+# The build also hashes and compresses the layout's scripts and images.
+static/dist/app.css: $(wildcard static/js/*) $(wildcard static/images/*)
 
 assets: static/dist/app.css ## Build CSS and JavaScript from npm packages
 
@@ -55,6 +57,17 @@ run: demo ## Serve the site and its outbox worker on http://$(HOST):$(PORT)
 worker: setup ## Run only the outbox worker
 	$(FLASK) outbox work
 
+# Production on this machine: set the variables deploy/README.md lists first (the app
+# refuses to start without SECRET_KEY and DATA_ENCRYPTION_KEYS). gunicorn listens on HOST and
+# PORT from the environment (127.0.0.1:8000 unless set), behind a proxy that terminates HTTPS.
+.PHONY: serve-prod page-weight bench
+serve-prod: export PORTAL_ENV = production
+serve-prod: setup ## Migrate, then serve with gunicorn (gunicorn.conf.py) and the outbox worker
+	$(FLASK) db upgrade
+	@trap 'kill 0' INT TERM EXIT; \
+	$(FLASK) outbox work & \
+	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+
 test: setup lint babel-check ## Run the whole suite (SQLite, then PostgreSQL when TEST_DATABASE_URL is set)
 	PORTAL_ENV=test TEST_DATABASE_URL= $(BIN)/pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
@@ -80,6 +93,13 @@ babel-update: $(BIN)/flask ## Merge new strings into every language's catalogue
 
 babel-check: $(BIN)/flask ## Fail when a shipped language has an untranslated or fuzzy string
 	$(BIN)/python scripts/babel_check.py
+
+bench: setup ## Requests per second and latency of the main pages against hello-world, at demo size and at scale
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python scripts/bench.py
+
+page-weight: setup ## Bytes and requests per main page in Chromium at 375 px, against the budget
+	$(BIN)/python scripts/page_weight.py
 
 clean: ## Remove built files (not the database)
 	rm -rf static/dist translations/.compiled

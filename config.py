@@ -167,7 +167,10 @@ class Config:
     INVITATION_DAYS = 7
 
     OUTBOX_BATCH = 20
+    # Tries for a message the mail server refuses (5xx) before it is marked failed.
     OUTBOX_MAX_ATTEMPTS = 12
+    # How long a message keeps trying while the mail server is away or busy (hourly at most).
+    OUTBOX_KEEP_TRYING_HOURS = 72
     OUTBOX_POLL_SECONDS = 2.0
     OUTBOX_LEASE_SECONDS = 300
 
@@ -179,7 +182,11 @@ class Config:
     AUTH_ATTEMPTS_LIMIT = "10 per 5 minutes"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    # Several deployments sharing one Redis keep their counts apart with a prefix each.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     DEMO_DATA = False
+    # Anonymous visitors' events pages kept in memory until a change (portal/core/page_cache.py).
+    PAGE_CACHE = True
 
     @classmethod
     def check(cls) -> None:
@@ -223,6 +230,9 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     PUBLIC_URL = "http://localhost"
     DEMO_DATA = True
+    # One app serves every test and the database is emptied between them: the cache's own
+    # tests turn it on in an app of their own.
+    PAGE_CACHE = False
     DATA_ENCRYPTION_KEYS = (TEST_ENCRYPTION_KEY,)
     # Cheap hashing keeps the suite fast; the algorithm (argon2id) is the same.
     ARGON2_TIME_COST = 1

@@ -43,6 +43,9 @@ def create_app(config_class: type[Config]) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.policies["ext.i18n.trimmed"] = True
 
+    from portal.core.page_cache import init_page_cache
+
+    init_page_cache(app)  # inside the proxy fix-up, so it sees the scheme and host it sets
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
@@ -59,6 +62,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.core.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
     from portal.core.i18n import select_locale
     from portal.core.security import init_security
+    from portal.core.serving import init_serving
     from portal.core.tenancy import init_tenancy
 
     db.init_app(app)
@@ -79,6 +83,7 @@ def _init_extensions(app: Flask) -> None:
     init_security(app)
     init_tenancy(app)
     init_errors(app)
+    init_serving(app)
 
     # Import every model so metadata (and so migrations) sees all tables.
     from portal import models  # noqa: F401
@@ -118,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.paperwork import bp as paperwork_bp
     from portal.people import bp as people_bp
     from portal.performance import bp as performance_bp
+    from portal.privacy import bp as privacy_bp
     from portal.recruitment import bp as recruitment_bp
     from portal.settings import bp as settings_bp
     from portal.staff import bp as staff_bp
@@ -127,6 +133,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.visits import bp as visits_bp
 
     app.register_blueprint(organisation_bp)
+    # Before pages: the service's own privacy notice answers /<service>/privacy.
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(applications_bp)
@@ -195,7 +203,9 @@ def _init_cli(app: Flask) -> None:
     from portal.core.keys_cli import keys_cli
     from portal.core.outbox import outbox_cli
     from portal.demo.cli import demo_cli
+    from portal.privacy.cli import retention_cli
 
     app.cli.add_command(keys_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(retention_cli)

@@ -7,6 +7,7 @@ from portal.assisted import models as assisted_models  # noqa: F401
 from portal.bookings.models import Booking, Occasion
 from portal.childrens_rights.models import Conversation, RightsMessage
 from portal.complaints.models import Complaint, ComplaintStage
+from portal.core import page_cache  # noqa: F401  # the page generation table
 from portal.core.models import AuditEvent, OutboxMessage
 from portal.events.models import EventFeedback, InformationEvent
 from portal.independent_visitors.models import VisitorRequest, VolunteerOffer

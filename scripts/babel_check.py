@@ -18,7 +18,7 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def extract(target: Path) -> None:
-    subprocess.run(  # noqa: S603 - fixed arguments
+    subprocess.run(
         [
             str(Path(sys.executable).parent / "pybabel"),
             "extract",

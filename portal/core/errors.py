@@ -3,17 +3,63 @@
 import logging
 
 from flask import Flask, g, render_template, request
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy import inspect
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from portal.core.extensions import db
+from portal.core.extensions import db, login_manager
 from portal.core.security_log import init_security_log
 from portal.core.tenancy import guess_service_from_path
 
 log = logging.getLogger(__name__)
 
 PAGES = {400, 403, 404, 405, 413, 429, 500, 503}
+# Seconds a client is told to wait when the database is unavailable (a restart or a
+# failover takes about this long).
+RETRY_AFTER_SECONDS = 30
+
+
+def _detach(thing) -> bool:
+    """Take a loaded record out of the session so the rollback (which expires everything
+    in it) leaves it readable without the database; False when reading it needs the
+    database (it was expired by an earlier commit, or never fully loaded)."""
+    state = inspect(thing)
+    columns = {attribute.key for attribute in state.mapper.column_attrs}
+    if state.unloaded & columns:
+        return False
+    if state.session is not None:
+        state.session.expunge(thing)
+    return True
+
+
+def _keep_only_what_is_loaded() -> None:
+    """An outage page is drawn without the database: the service and the signed-in person
+    stay on it only when already loaded (the service's name and phone number are what the
+    page is for); otherwise it shows as it would to anyone, outside any service."""
+    service = getattr(g, "service", None)
+    if service is not None and not _detach(service):
+        g.service = None
+    user = g.get("_login_user")
+    loaded = user is not None and (
+        isinstance(user, AnonymousUserMixin)
+        or ("role_rows" not in inspect(user).unloaded and _detach(user))
+    )
+    if not loaded:
+        g._login_user = login_manager.anonymous_user()
+
+
+def _unavailable(page):
+    """The outage page, drawn without the database, and when to try again."""
+    try:
+        body, code = page()
+    except SQLAlchemyError:  # something on the page still wanted the database
+        log.warning("outage page drawn without the service's details")
+        g.service = None
+        g._login_user = login_manager.anonymous_user()
+        body, code = page()
+    return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 def _render(code: int):
@@ -58,6 +104,18 @@ def init_errors(app: Flask) -> None:
     """Register handlers for the status codes that have their own page."""
     init_security_log(app)  # refusals (403, 429, sign in first) are security events
 
+    @app.teardown_appcontext
+    def end_the_session_even_if_the_database_went_away(error):
+        """A response is made; if the database went away since, the session's closing
+        ROLLBACK fails on a dead connection. That must not turn the response into a 500.
+        (Registered after Flask-SQLAlchemy's own teardown, so it runs first; the pool
+        throws the dead connection away.)"""
+        try:
+            db.session.remove()
+        except DBAPIError as failure:
+            log.warning("database connection lost after the response was made: %s", failure)
+            db.session.registry.clear()
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code if error.code in PAGES else None
@@ -73,8 +131,13 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(error):
         log.error("database unavailable: %s", error)
-        resend = _offer_to_send_again(ServiceUnavailable.code, stale=False)
-        return resend or _render(ServiceUnavailable.code)
+        _keep_only_what_is_loaded()
+        return _unavailable(
+            lambda: (
+                _offer_to_send_again(ServiceUnavailable.code, stale=False)
+                or _render(ServiceUnavailable.code)
+            )
+        )
 
     @app.errorhandler(DBAPIError)
     def database_error(error):

@@ -3,9 +3,12 @@
 A web request never talks to the mail server. `enqueue` renders the message in the
 recipient's language and adds a row to the caller's transaction; `deliver_due` claims rows
 with a conditional UPDATE (so two workers never send the same row at once), sends them, and
-marks them sent. A worker that dies after the server accepted a message but before marking
-it sent leaves the row claimed; once its lease runs out it is sent again (at least once),
-with the same Message-ID so mail systems can recognise the repeat.
+marks them sent as soon as the server has accepted the message, before saying goodbye (a
+failed or hung QUIT must not send it again). A worker that dies between the server's
+acceptance and that mark leaves the row claimed; once its lease runs out it is sent again
+(at least once: SMTP cannot do better), with the same Message-ID so mail systems can
+recognise the repeat. A worker that dies before the server accepted leaves nothing sent,
+and the row goes once its lease runs out.
 """
 
 import logging
@@ -13,10 +16,12 @@ import smtplib
 import ssl
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -106,7 +111,8 @@ class SmtpTransport:
     url: str
     timeout: float = 20.0
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: EmailMessage, accepted: Callable[[], None] = lambda: None) -> None:
+        """Send one message; `accepted` runs once the server has taken it, before QUIT."""
         parts = urlsplit(self.url)
         secure = parts.scheme == "smtps"
         port = parts.port or (465 if secure else 587 if "starttls" in parts.scheme else 25)
@@ -123,6 +129,7 @@ class SmtpTransport:
             if parts.username:
                 smtp.login(unquote(parts.username), unquote(parts.password or ""))
             smtp.send_message(message)
+            accepted()
 
 
 @dataclass
@@ -131,11 +138,13 @@ class DirectoryTransport:
 
     directory: Path
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: EmailMessage, accepted: Callable[[], None] = lambda: None) -> None:
+        """Write one message to a file; `accepted` runs once it is written."""
         self.directory.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         name = f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
         (self.directory / name).write_bytes(bytes(message))
+        accepted()
 
 
 def transport_from_config(config) -> SmtpTransport | DirectoryTransport:
@@ -150,6 +159,24 @@ def transport_from_config(config) -> SmtpTransport | DirectoryTransport:
 def backoff(attempts: int) -> timedelta:
     """How long to wait before the next try: 30 s, 1 min, 2 min … capped at 1 hour."""
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def _is_permanent(error: Exception) -> bool:
+    """The server refused the message itself (a 5xx answer): trying again will not help."""
+    code = getattr(error, "smtp_code", None)
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [answer[0] for answer in error.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    return isinstance(code, int) and code >= 500
+
+
+def _given_up(row, error: Exception, now: datetime, config) -> bool:
+    """A message refused outright is given up after OUTBOX_MAX_ATTEMPTS tries; one that
+    could not be handed over (the mail server away, or busy) keeps its place for
+    OUTBOX_KEEP_TRYING_HOURS, so an outage of hours loses nothing."""
+    if _is_permanent(error):
+        return row.attempts >= config["OUTBOX_MAX_ATTEMPTS"]
+    return now - row.created_at >= timedelta(hours=config["OUTBOX_KEEP_TRYING_HOURS"])
 
 
 def _claim(row_id: int, token: str, now: datetime, lease: timedelta) -> bool:
@@ -173,6 +200,17 @@ def _claim(row_id: int, token: str, now: datetime, lease: timedelta) -> bool:
     )
     db.session.commit()
     return result.rowcount == 1
+
+
+def _mark_sent(row_id: int, token: str, marked: list[int]) -> None:
+    """Record the message as sent, as soon as the server has accepted it."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.claim_token == token)
+        .values(status=OutboxStatus.SENT, sent_at=utcnow(), last_error=None, claim_token=None)
+    )
+    db.session.commit()
+    marked.append(row_id)
 
 
 def deliver_due(transport, *, now: datetime | None = None, batch: int | None = None) -> int:
@@ -201,10 +239,15 @@ def deliver_due(transport, *, now: datetime | None = None, batch: int | None = N
         if not _claim(row_id, token, now, lease):
             continue  # another worker has it
         row = db.session.get(OutboxMessage, row_id)
+        marked: list[int] = []
         try:
-            transport.send(build_email(row))
+            transport.send(build_email(row), accepted=partial(_mark_sent, row_id, token, marked))
         except (OSError, smtplib.SMTPException) as error:
-            failed = row.attempts >= config["OUTBOX_MAX_ATTEMPTS"]
+            if marked:  # the server has the message; only the goodbye (QUIT) failed
+                log.warning("outbox: message %s sent, then %s", row_id, type(error).__name__)
+                sent += 1
+                continue
+            failed = _given_up(row, error, now, config)
             db.session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == row_id, OutboxMessage.claim_token == token)
@@ -218,12 +261,8 @@ def deliver_due(transport, *, now: datetime | None = None, batch: int | None = N
             db.session.commit()
             log.warning("outbox: message %s not sent (%s)", row_id, type(error).__name__)
             continue
-        db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == row_id, OutboxMessage.claim_token == token)
-            .values(status=OutboxStatus.SENT, sent_at=utcnow(), last_error=None)
-        )
-        db.session.commit()
+        if not marked:  # a transport that does not say when the message was accepted
+            _mark_sent(row_id, token, marked)
         sent += 1
     return sent
 

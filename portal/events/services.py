@@ -60,12 +60,7 @@ def month_bounds(month: str) -> tuple[datetime, datetime] | None:
     return london_to_utc(first, time()), london_to_utc(following, time())
 
 
-def upcoming_events(
-    service: FosteringService, now: datetime, filters: EventFilters | None = None, limit=200
-) -> list[InformationEvent]:
-    """Events still to come, soonest first, narrowed by place and month."""
-    query = _upcoming(service, now)
-    filters = filters or EventFilters()
+def _filtered(query, filters: EventFilters):
     if filters.place == "online":
         query = query.where(InformationEvent.is_online.is_(True))
     elif filters.place.isdigit():
@@ -73,7 +68,43 @@ def upcoming_events(
     bounds = month_bounds(filters.month) if filters.month else None
     if bounds:
         query = query.where(Occasion.starts_at >= bounds[0], Occasion.starts_at < bounds[1])
+    return query
+
+
+def upcoming_events(
+    service: FosteringService, now: datetime, filters: EventFilters | None = None, limit=200
+) -> list[InformationEvent]:
+    """Events still to come, soonest first, narrowed by place and month."""
+    query = _filtered(_upcoming(service, now), filters or EventFilters())
     return list(db.session.scalars(query.limit(limit)).unique())
+
+
+EVENTS_PER_PAGE = 20
+
+
+def upcoming_events_page(
+    service: FosteringService, now: datetime, filters: EventFilters, page: int
+) -> tuple[list[InformationEvent], int]:
+    """One page of the events to come (soonest first), and how many pages there are."""
+    total = db.session.scalar(
+        _filtered(
+            select(func.count(InformationEvent.id))
+            .join(InformationEvent.occasion)
+            .where(
+                InformationEvent.service_id == service.id,
+                Occasion.status == OccasionStatus.SCHEDULED,
+                Occasion.starts_at > now,
+            ),
+            filters,
+        )
+    )
+    pages = max(1, -(-total // EVENTS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    query = _filtered(_upcoming(service, now), filters)
+    found = db.session.scalars(
+        query.limit(EVENTS_PER_PAGE).offset((page - 1) * EVENTS_PER_PAGE)
+    ).unique()
+    return list(found), pages
 
 
 def filter_choices(service: FosteringService, now: datetime) -> tuple[list, list]:
@@ -490,6 +521,8 @@ def request_feedback(now: datetime) -> int:
     due = db.session.scalars(
         select(Booking)
         .join(Booking.occasion)
+        # Only real events: imported history has bookings on occasions with no event.
+        .join(InformationEvent, InformationEvent.occasion_id == Occasion.id)
         .where(
             Occasion.kind == KIND,
             Occasion.ends_at <= now,

@@ -12,6 +12,7 @@ from portal.bookings.models import BookingStatus
 from portal.core.access import only_for
 from portal.core.db import utcnow
 from portal.core.htmx import redirect_to, render_page
+from portal.core.pagination import govuk_pagination
 from portal.core.times import london_today
 from portal.events import bp
 from portal.events import services as events
@@ -55,13 +56,27 @@ def list_events():
         place=request.args.get("place", "")[:20], month=request.args.get("month", "")[:7]
     )
     places, months = events.filter_choices(g.service, now)
+    wanted = request.args.get("page", "1")
+    page = int(wanted) if wanted.isdigit() and len(wanted) < 6 else 1
+    found, pages = events.upcoming_events_page(g.service, now, filters, page)
+    page = min(page, pages)
+
+    def href(number: int) -> str:
+        return url_for(
+            "events.list_events",
+            place=filters.place or None,
+            month=filters.month or None,
+            page=number if number > 1 else None,
+        )
+
     return render_page(
         "events/list_events.html",
         "events/_event_list.html",
-        events=events.upcoming_events(g.service, now, filters),
+        events=found,
         filters=filters,
         places=places,
         months=months,
+        pagination=govuk_pagination(page, pages, href, _("Pages of events")),
     )
 
 

@@ -39,27 +39,29 @@ def _show() -> str | None:
 
 
 def _work_context(*, bound=None, message=None, message_key=None) -> dict:
-    """Every queue with a form for each item shown; `bound` is a form that failed."""
+    """Every queue with the choices for each item shown; `bound` is a form that failed.
+
+    Item forms are written out in the template from these choices rather than built as
+    WTForms objects: a manager's My work shows dozens of items, and rendering each one's
+    form through the widgets cost more than the rest of the page. Only a form that failed
+    (`bound`) is rendered as a form object, with its errors.
+    """
     people = services.colleagues(g.service)
     views = services.my_work(
         g.service, current_user, utcnow(), mine=_show() == "mine", people=people
     )
-    forms = {}
+    choices = {}
     for view in views:
         for row in view.rows:
             key = f"{row.kind}-{row.object_id}"
-            assign = AssignForm(
-                services.assignees_for(view.queue, row, people),
-                formdata=None,
-                prefix=f"assign-{key}",
-                assignee=str(row.assigned_to.id) if row.assigned_to else "",
-            )
-            if bound is not None and bound._prefix == assign._prefix:
-                assign = bound
-            forms[key] = (assign, DoneForm(formdata=None, prefix=f"done-{key}"))
+            choices[key] = [("", _("Nobody"))] + [
+                (str(person.id), person.name)
+                for person in services.assignees_for(view.queue, row, people)
+            ]
     return {
         "views": views,
-        "forms": forms,
+        "choices": choices,
+        "bound_prefix": bound._prefix if bound is not None else None,
         "show": _show(),
         "total": sum(view.count for view in views),
         "message": message,

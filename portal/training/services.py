@@ -595,7 +595,12 @@ def accept_offer(booking: Booking, now: datetime) -> bool:
 def _training_bookings(*conditions) -> list[Booking]:
     return list(
         db.session.scalars(
-            select(Booking).join(Booking.occasion).where(Occasion.kind == KIND, *conditions)
+            # Through the session: a booking whose occasion has no session (imported
+            # history) has nothing to remind anyone of or ask about.
+            select(Booking)
+            .join(Booking.occasion)
+            .join(TrainingSession, TrainingSession.occasion_id == Occasion.id)
+            .where(Occasion.kind == KIND, *conditions)
         )
     )
 

@@ -1,5 +1,6 @@
 """The outbox: emails written with the change, delivered once by the worker, retried."""
 
+import smtplib
 import threading
 from datetime import timedelta
 
@@ -86,13 +87,34 @@ def test_when_the_mail_server_is_down_the_email_waits_and_is_retried(
     assert len(smtp_server.mailbox.wait_for(1)) == 1
 
 
-def test_an_email_that_keeps_failing_is_marked_failed(app, leicestershire):
+def test_an_email_keeps_its_place_through_a_long_outage_then_is_marked_failed(app, leicestershire):
     message_id = _queue(app, leicestershire)
     down = SmtpTransport(f"smtp://127.0.0.1:{free_port()}", timeout=2)
     now = utcnow()
-    for _ in range(app.config["OUTBOX_MAX_ATTEMPTS"]):
+    # A day of the mail server away: far more tries than a refusal gets, and still queued.
+    for _ in range(app.config["OUTBOX_MAX_ATTEMPTS"] + 2):
         now += timedelta(hours=2)
         deliver_due(down, now=now)
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, message_id).status == OutboxStatus.PENDING
+    # After OUTBOX_KEEP_TRYING_HOURS it is given up, and says why.
+    deliver_due(down, now=utcnow() + timedelta(hours=app.config["OUTBOX_KEEP_TRYING_HOURS"]))
+    db.session.expire_all()
+    message = db.session.get(OutboxMessage, message_id)
+    assert message.status == OutboxStatus.FAILED
+    assert "ConnectionRefusedError" in message.last_error
+
+
+def test_an_email_the_server_refuses_is_marked_failed_after_its_tries(app, leicestershire):
+    class Refusing:
+        def send(self, message, accepted=None):
+            raise smtplib.SMTPDataError(550, b"mailbox unavailable")
+
+    message_id = _queue(app, leicestershire)
+    now = utcnow()
+    for _ in range(app.config["OUTBOX_MAX_ATTEMPTS"]):
+        now += timedelta(hours=2)
+        deliver_due(Refusing(), now=now)
     db.session.expire_all()
     assert db.session.get(OutboxMessage, message_id).status == OutboxStatus.FAILED
 

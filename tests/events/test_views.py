@@ -327,3 +327,25 @@ def test_the_team_messages_everyone_with_a_confirmed_place(
     assert message["To"] == "sam@example.org"
     assert message["Subject"] == "A message about your fostering information event"
     assert "Parking is at the back." in message.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_the_list_shows_twenty_events_a_page_with_govuk_pagination(client_request, make_event):
+    from datetime import timedelta
+
+    for day in range(45):
+        make_event(starts_in=timedelta(days=2 + day), title=f"Event on day {day + 2:02d}")
+    page = client_request.get("/leicestershire/events")
+    titles = [a.get_text(strip=True) for a in page.soup.select(".app-event h2 a")]
+    assert titles == [f"Event on day {d:02d}" for d in range(2, 22)]
+    nav = page.soup.select_one("nav.govuk-pagination")
+    assert nav["aria-label"] == "Pages of events"
+    assert [a["href"] for a in nav.select(".govuk-pagination__item a")] == [
+        "/leicestershire/events",
+        "/leicestershire/events?page=2",
+        "/leicestershire/events?page=3",
+    ]
+    last = client_request.get("/leicestershire/events?page=3")
+    assert len(last.soup.select(".app-event")) == 5
+    # A page past the end, or not a number, shows a real page rather than an error.
+    assert len(client_request.get("/leicestershire/events?page=99").soup.select(".app-event")) == 5
+    assert client_request.get("/leicestershire/events?page=x%3Cb").status == 200
