@@ -288,7 +288,9 @@ def one_time_code(email: str, service: str = "leicestershire") -> str:
     while True:
         now = int(time.time() // 30)
         last = user.totp_last_step if user.totp_last_step is not None else -1
-        for step in (now - 1, now, now + 1):
+        # The current step's code, else the next one's: both stay good if the clock ticks
+        # into the next step before the portal checks (the previous step's would not).
+        for step in (now, now + 1):
             if step > last:
                 return totp.at(step * 30)
         time.sleep(30 - time.time() % 30 + 0.05)
