@@ -252,7 +252,9 @@ def measure_pages(server: Server, seconds: int, connections: int) -> dict[str, R
                     {
                         "csrf_token": token,
                         "name": "Bench Booker",
-                        "email": "bench-{n}@example.org",
+                        # A new address each request ({n}), and each run (no address
+                        # is booked twice on one event, which the form would refuse).
+                        "email": f"bench-{secrets.token_hex(3)}-{{n}}@example.org",
                         "phone": "07700 900123",
                         "seats": "1",
                         "access_needs": "",
@@ -321,6 +323,9 @@ def main() -> None:
         "SECRET_KEY": secrets.token_hex(32),
         "PROXY_COUNT": "1",
         "SMTP_URL": "",
+        # Workers are not recycled during a 10-second run (production recycles them every
+        # 5,000 requests or so, which a flood of cached pages reaches in seconds).
+        "GUNICORN_MAX_REQUESTS": "0",
     }
     try:
         flask(setup_env, "db", "upgrade")

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager
 
-from portal.accounts.models import STAFF_ROLES, Role, User
+from portal.accounts.models import STAFF_ROLES, Role, User, UserRole
 from portal.applications import services as applications
 from portal.assessments import services as assessments
 from portal.bookings.models import Booking, BookingStatus, Occasion, OccasionStatus
@@ -258,8 +258,13 @@ def _waiting_counts(ctx: Context, model):
             func.sum(case((Booking.status == BookingStatus.WAITING, 1), else_=0)).label("waiting"),
             func.sum(case((Booking.status == BookingStatus.OFFERED, 1), else_=0)).label("offered"),
         )
+        # From the occasions still to come (few, by the index on starts_at) to their
+        # bookings (by the queue index), never through every booking the service has had.
+        .join(Occasion, Occasion.id == Booking.occasion_id)
         .where(
-            Booking.service_id == ctx.service.id,
+            Occasion.service_id == ctx.service.id,
+            Occasion.status == OccasionStatus.SCHEDULED,
+            Occasion.starts_at > ctx.now,
             Booking.status.in_((BookingStatus.WAITING, BookingStatus.OFFERED)),
         )
         .group_by(Booking.occasion_id)
@@ -453,16 +458,19 @@ def _is_hidden(row: Row, item: WorkItem | None) -> bool:
 
 def colleagues(service: FosteringService) -> dict[int, User]:
     """The service's staff who can sign in, by name: who items can be assigned to."""
+    # Chosen in SQL: a service has a few dozen staff and may have many thousands of carers.
+    staff = select(UserRole.user_id).where(UserRole.role.in_(STAFF_ROLES)).scalar_subquery()
     people = db.session.scalars(
         select(User)
         .where(
             User.service_id == service.id,
             User.is_disabled.is_(False),
             User.password_hash.is_not(None),
+            User.id.in_(staff),
         )
         .order_by(User.name, User.id)
     )
-    return {person.id: person for person in people if person.is_staff}
+    return {person.id: person for person in people}
 
 
 def assignees_for(queue: Queue, row: Row, people: dict[int, User]) -> list[User]:

@@ -49,8 +49,8 @@ def test_main_pages_run_as_many_queries_with_much_more_data(app, count_queries):
     assert load_demo_data(only_if_empty=False)
     event_id = db.session.scalar(select(InformationEvent.id).limit(1))
     small = _counts(app, count_queries, event_id)
-    scaled = add_scale(carers=120, events=150, training_records=2400)
-    assert scaled.training_records == 2400
+    scaled = add_scale(carers=650, events=150, training_records=2600)
+    assert scaled.training_records == 2600
     large = _counts(app, count_queries, event_id)
     grew = {page: (small[page], large[page]) for page in small if small[page] != large[page]}
     assert grew == {}, f"queries grew with the data: {grew}"
