@@ -264,13 +264,14 @@ class WholeNumber(StringField):
         self.number = number
 
 
-def targets_form(service, formdata=None) -> FlaskForm:
-    """The targets form, each box filled with the service's current value."""
+def _whole_numbers_form(rows, service, submit_label, formdata=None) -> FlaskForm:
+    """A form of WholeNumber boxes, one per row of `rows` (TARGETS' shape), each filled
+    with the service's current value."""
 
-    class TargetsForm(FlaskForm):
+    class WholeNumbersForm(FlaskForm):
         pass
 
-    for name, label, what, unit, least, most, example, hint in TARGETS:
+    for name, label, what, unit, least, most, example, hint in rows:
         field = WholeNumber(
             label,
             what=what,
@@ -281,9 +282,14 @@ def targets_form(service, formdata=None) -> FlaskForm:
             description=hint,
             default=str(getattr(service, name)),
         )
-        setattr(TargetsForm, name, field)
-    TargetsForm.submit = SubmitField(_l("Save targets"), widget=GovSubmitInput())
-    return TargetsForm() if formdata is None else TargetsForm(formdata=formdata)
+        setattr(WholeNumbersForm, name, field)
+    WholeNumbersForm.submit = SubmitField(submit_label, widget=GovSubmitInput())
+    return WholeNumbersForm() if formdata is None else WholeNumbersForm(formdata=formdata)
+
+
+def targets_form(service, formdata=None) -> FlaskForm:
+    """The targets form, each box filled with the service's current value."""
+    return _whole_numbers_form(TARGETS, service, _l("Save targets"), formdata)
 
 
 # How long each kind of record is kept (FosteringService explains the defaults), in the
@@ -361,24 +367,7 @@ RETENTION = (
 
 def retention_form(service, formdata=None) -> FlaskForm:
     """How long records are kept, each box filled with the service's current value."""
-
-    class RetentionForm(FlaskForm):
-        pass
-
-    for name, label, what, unit, least, most, example, hint in RETENTION:
-        field = WholeNumber(
-            label,
-            what=what,
-            unit=unit,
-            least=least,
-            most=most,
-            example=example,
-            description=hint,
-            default=str(getattr(service, name)),
-        )
-        setattr(RetentionForm, name, field)
-    RetentionForm.submit = SubmitField(_l("Save"), widget=GovSubmitInput())
-    return RetentionForm() if formdata is None else RetentionForm(formdata=formdata)
+    return _whole_numbers_form(RETENTION, service, _l("Save"), formdata)
 
 
 def _name_field(label, missing, too_long):
