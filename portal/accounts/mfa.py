@@ -239,6 +239,31 @@ def pending_next() -> str | None:
 # ---- confirming it is you before a change ---------------------------------------------------
 
 
+def confirm_identity(user: User, password: str, typed: str) -> str | None:
+    """Check the password, then (for someone who uses codes) a code or a recovery code;
+    None when both are right, otherwise what was wrong: "password", "no code", or a
+    CodeResult. A code is only checked, and so used up, behind a right password."""
+    from portal.accounts.services import authenticate
+
+    problem = None
+    if authenticate(user.service, user.email, password) is None:
+        problem = "password"
+    elif user.uses_mfa:
+        if not typed.strip():
+            problem = "no code"
+        elif is_well_formed(typed):
+            result = check_code(user, typed)
+            problem = None if result == CodeResult.ACCEPTED else result
+        elif not use_recovery_code(user, typed):
+            problem = CodeResult.WRONG
+    if problem is None:
+        mark_confirmed()
+        security_log.record("reauthenticated", user)
+    else:
+        security_log.record("reauthentication.failed", user)
+    return problem
+
+
 def mark_confirmed() -> None:
     """The person has just proved who they are (signed in, or confirmed again)."""
     session[CONFIRMED_KEY] = int(time.time())

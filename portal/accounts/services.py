@@ -185,8 +185,11 @@ def session_has_expired(user: User, now: float | None = None) -> str | None:
 
 
 def mark_seen(now: float | None = None) -> None:
-    """The person did something: their idle time starts again."""
-    session[SEEN_AT] = int(time.time() if now is None else now)
+    """The person did something: their idle time starts again. Written at most once a
+    minute, so most responses do not carry a new session cookie."""
+    now = int(time.time() if now is None else now)
+    if now - session.get(SEEN_AT, 0) >= 60:
+        session[SEEN_AT] = now
 
 
 def end_every_session(user: User) -> None:

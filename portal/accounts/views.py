@@ -403,28 +403,15 @@ def confirm_it_is_you():
     user = current_user._get_current_object()
     form = ConfirmItIsYouForm()
     if form.validate_on_submit():
-        # The password first: a code is only checked (and so used up) behind a right one.
-        confirmed = services.authenticate(user.service, user.email, form.password.data)
-        if confirmed is None:
-            form.password.errors.append(_("Your password is not right"))
-        elif user.uses_mfa:
-            typed = form.code.data or ""
-            if not typed.strip():
-                confirmed = None
-                form.code.errors.append(_("Enter the 6-digit code from your authenticator app"))
-            elif mfa.is_well_formed(typed):
-                result = mfa.check_code(user, typed)
-                if result != mfa.CodeResult.ACCEPTED:
-                    confirmed = None
-                    _code_errors(form, result)
-            elif not mfa.use_recovery_code(user, typed):
-                confirmed = None
-                _code_errors(form, mfa.CodeResult.WRONG)
-        if confirmed is not None:
-            mfa.mark_confirmed()
-            security_log.record("reauthenticated", user)
+        problem = mfa.confirm_identity(user, form.password.data, form.code.data or "")
+        if problem is None:
             return redirect(safe_next(request.args.get("next"), url_for("accounts.two_step")))
-        security_log.record("reauthentication.failed", user)
+        if problem == "password":
+            form.password.errors.append(_("Your password is not right"))
+        elif problem == "no code":
+            form.code.errors.append(_("Enter the 6-digit code from your authenticator app"))
+        else:
+            _code_errors(form, problem)
     return render_template("accounts/confirm_it_is_you.html", form=form, uses_mfa=user.uses_mfa)
 
 
