@@ -146,8 +146,12 @@ class PageCache:
             captured["status"], captured["headers"] = status, headers
             return start_response(status, headers, exc_info)
 
-        chunks = list(self.wsgi_app(environ, start))
-        body = b"".join(chunks)
+        app_iter = self.wsgi_app(environ, start)
+        try:
+            body = b"".join(app_iter)
+        finally:
+            if hasattr(app_iter, "close"):
+                app_iter.close()  # as a server would: the response's close callbacks run
         status, headers = captured.get("status", ""), captured.get("headers", [])
         names = {name.lower(): value for name, value in headers}
         if (
