@@ -93,6 +93,7 @@ ACTION_LABELS = {
     "settings.checklist_item_retired": _l("Checklist item retired"),
     "settings.checklist_reordered": _l("Checklist reordered"),
     "settings.contacts_changed": _l("Service contacts changed"),
+    "settings.languages_changed": _l("Languages offered changed"),
     "settings.locality_added": _l("Locality added"),
     "settings.locality_changed": _l("Locality changed"),
     "settings.locality_reinstated": _l("Locality brought back"),

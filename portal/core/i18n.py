@@ -1,7 +1,18 @@
-"""Choosing the language: the person's choice, then their saved preference, then the browser."""
+"""Choosing the language: the person's choice, then their saved preference, then the browser,
+each only where the page offers it, and English otherwise.
 
-from flask import current_app, request, session
+A service's pages offer the languages the service chose (Service settings, Languages); pages
+outside any service offer every language the deployment ships. Emails are not chosen here:
+each is rendered in its recipient's stored language (`enqueue` in portal/core/outbox.py),
+even one their service has since stopped offering, as every shipped language keeps its
+translations.
+"""
+
+from collections.abc import Iterable
+
+from flask import current_app, g, request, session
 from flask_login import current_user
+from werkzeug.datastructures import LanguageAccept
 
 LANGUAGE_NAMES = {
     # Each language named in itself, as the switcher shows it.
@@ -12,20 +23,69 @@ LANGUAGE_NAMES = {
 }
 
 
-def available_languages() -> tuple[str, ...]:
-    """Languages this deployment ships."""
+def shipped_languages() -> tuple[str, ...]:
+    """Every language this deployment ships; the language switch accepts any of them."""
     return tuple(current_app.config["LANGUAGES"])
+
+
+def default_language() -> str:
+    """The language every page is written in, offered everywhere."""
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def read_languages(stored: str | None, shipped: Iterable[str], default: str) -> tuple[str, ...]:
+    """A service's stored codes ("en,pl") as the shipped languages it offers, in shipped
+    order: the default always, a code no longer shipped never."""
+    codes = set((stored or "").split(","))
+    return tuple(code for code in shipped if code == default or code in codes)
+
+
+def write_languages(codes: Iterable[str]) -> str:
+    """Codes as a service stores them."""
+    return ",".join(codes)
+
+
+def offered_languages(service) -> tuple[str, ...]:
+    """The languages a service's pages offer."""
+    return read_languages(service.languages, shipped_languages(), default_language())
+
+
+def available_languages() -> tuple[str, ...]:
+    """The languages this page offers: its service's, or every shipped one outside any."""
+    service = getattr(g, "service", None)
+    if service is None:
+        return shipped_languages()
+    return offered_languages(service)
+
+
+def pick_language(
+    offered: Iterable[str],
+    *,
+    chosen: str | None,
+    saved: str | None,
+    accepted: LanguageAccept,
+    default: str,
+) -> str:
+    """The rule every page's language follows (the page cache keys pages by it too): the
+    person's choice this session, then their saved preference, then the browser's best
+    match, each only when offered; otherwise the default."""
+    offered = tuple(offered)
+    for code in (chosen, saved):
+        if code in offered:
+            return code
+    return accepted.best_match(offered) or default
 
 
 def select_locale() -> str:
     """The locale for this request."""
-    languages = available_languages()
-    chosen = session.get("language")
-    if chosen in languages:
-        return chosen
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
-    return request.accept_languages.best_match(languages) or languages[0]
+    is_signed_in = current_user and current_user.is_authenticated
+    return pick_language(
+        available_languages(),
+        chosen=session.get("language"),
+        saved=current_user.locale if is_signed_in else None,
+        accepted=request.accept_languages,
+        default=default_language(),
+    )
 
 
 def text_direction(locale: str) -> str:

@@ -26,12 +26,19 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header, parse_cookie
 
 from portal.core.extensions import db
+from portal.core.i18n import pick_language, read_languages
 
 # The pages kept: a service's events list (with its filters) and one event's page.
 CACHED_PATHS = re.compile(r"^/[a-z0-9-]+/events(/\d+)?/?$")
 # Tables whose rows these pages show; a write to any of them makes every kept page stale.
 WATCHED_TABLES = frozenset(
     {"occasion", "information_event", "booking", "venue", "fostering_service", "locality"}
+)
+# The generation, and the service's languages (None for no such service: a 404, never kept).
+STATE = text(
+    "SELECT page_generation.value, fostering_service.languages FROM page_generation "
+    "LEFT JOIN fostering_service ON fostering_service.slug = :slug "
+    "WHERE page_generation.id = 1"
 )
 MAX_ENTRIES = 512
 MAX_AGE_SECONDS = 60
@@ -121,12 +128,14 @@ class PageCache:
         self.misses = 0
 
     def __call__(self, environ, start_response):
-        key = self._key(environ)
-        if key is None:
+        session = self._visitor(environ)
+        if session is None:
             return self.wsgi_app(environ, start_response)
-        generation = self._generation()
-        if generation is None:
+        state = self._state(environ["PATH_INFO"].split("/")[1])
+        if state is None:
             return self.wsgi_app(environ, start_response)
+        generation, languages = state
+        key = self._key(environ, self._language(environ, session, languages))
         now = time.monotonic()
         with self.lock:
             entry = self.entries.get(key)
@@ -167,30 +176,41 @@ class PageCache:
                     self.entries.popitem(last=False)
         return [body]
 
-    def _key(self, environ) -> tuple | None:
-        """What a kept page depends on, or None when this request is not for the cache."""
+    def _visitor(self, environ) -> dict | None:
+        """The anonymous visitor's session ({} without a cookie), or None when this request is
+        not for the cache."""
         if environ.get("REQUEST_METHOD") != "GET":
             return None
-        path = environ.get("PATH_INFO", "")
-        if not CACHED_PATHS.match(path):
+        if not CACHED_PATHS.match(environ.get("PATH_INFO", "")):
             return None
-        language = None
-        cookie_name = self.app.config["SESSION_COOKIE_NAME"]
-        cookies = environ.get("HTTP_COOKIE", "")
-        if cookie_name + "=" in cookies:
-            session = self._session(environ)
-            if session is None or "_user_id" in session or "_flashes" in session:
-                return None  # signed in, a message waiting, or a cookie we cannot read
-            language = session.get("language")
-        if language not in self.app.config["LANGUAGES"]:
-            accepted = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)
-            language = accepted.best_match(self.app.config["LANGUAGES"]) or "en"
+        if self.app.config["SESSION_COOKIE_NAME"] + "=" not in environ.get("HTTP_COOKIE", ""):
+            return {}
+        session = self._session(environ)
+        if session is None or "_user_id" in session or "_flashes" in session:
+            return None  # signed in, a message waiting, or a cookie we cannot read
+        return session
+
+    def _language(self, environ, session: dict, languages: str | None) -> str:
+        """The language the app will draw the page in, by the app's own rule (portal/core/i18n.py)
+        over the languages the service offers, so a kept page is never served in one it has
+        stopped offering."""
+        config = self.app.config
+        return pick_language(
+            read_languages(languages, config["LANGUAGES"], config["BABEL_DEFAULT_LOCALE"]),
+            chosen=session.get("language"),
+            saved=None,  # nobody signed in comes this way
+            accepted=parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept),
+            default=config["BABEL_DEFAULT_LOCALE"],
+        )
+
+    def _key(self, environ, language: str) -> tuple:
+        """What a kept page depends on."""
         # As the compression decides (portal/core/serving.py): gzip unless refused (q=0).
         gzip = parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING"))["gzip"] > 0
         return (
             environ.get("wsgi.url_scheme"),
             environ.get("HTTP_HOST"),
-            path,
+            environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
             language,
             gzip,
@@ -209,17 +229,18 @@ class PageCache:
         except Exception:  # a bad cookie: let the app deal with it
             return None
 
-    def _generation(self) -> int | None:
+    def _state(self, slug: str) -> tuple[int, str | None] | None:
+        """The page generation and the languages the service offers, in one round trip; None
+        when the database cannot say."""
         if self.engine is None:
             with self.app.app_context():
                 self.engine = db.engine
         try:
             with self.engine.connect() as connection:
-                return connection.execute(
-                    text("SELECT value FROM page_generation WHERE id = 1")
-                ).scalar()
+                row = connection.execute(STATE, {"slug": slug}).first()
         except Exception:  # no table yet, or the database is away
             return None
+        return None if row is None else (row.value, row.languages)
 
 
 def init_page_cache(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -16,6 +17,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db import utcnow
 from portal.core.extensions import db
+
+
+def _every_shipped_language() -> str:
+    return ",".join(current_app.config["LANGUAGES"])
 
 
 class FosteringService(db.Model):
@@ -82,6 +87,11 @@ class FosteringService(db.Model):
     # The copy of an email kept after it is sent: long enough to answer "did you send it?",
     # while the record it was about keeps what matters.
     email_retention_days: Mapped[int] = mapped_column(Integer, default=90)
+
+    # The languages the service's pages offer, as codes joined by commas ("en,pl,ur,gu");
+    # English is offered whatever this holds (portal/core/i18n.py reads it). Emails still go
+    # in each person's own saved language after the service stops offering it.
+    languages: Mapped[str] = mapped_column(String(100), default=_every_shipped_language)
 
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

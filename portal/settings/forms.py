@@ -1,17 +1,22 @@
 """Forms for the service's settings: each field says exactly what is wrong with it."""
 
+from babel import Locale
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovCheckboxInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 from portal.core.forms import EmailField, UKPostcode
+from portal.core.i18n import LANGUAGE_NAMES, default_language, shipped_languages
 from portal.core.validators import normalise_phone
 
 
@@ -469,6 +474,50 @@ class OutcomeForm(FlaskForm):
         render_kw={"params": {"rows": 5}},
     )
     submit = SubmitField(_l("Save outcome"), widget=GovSubmitInput())
+
+
+class LanguagesForm(FlaskForm):
+    """The languages the service's pages offer: a box for each shipped language, named in
+    itself, with the default language ticked and fixed."""
+
+    languages = SelectMultipleField(
+        _l("Languages offered"),
+        widget=GovCheckboxesInput(),
+        description=_l(
+            "People choose from these at the top of every page of the service. Emails keep "
+            "going in the language each person chose, even one no longer offered."
+        ),
+        # Codes not shipped are dropped when saved (a tampered form), rather than shown as
+        # an error nobody could have caused.
+        validate_choice=False,
+    )
+    submit = SubmitField(_l("Save languages"), widget=GovSubmitInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        default = default_language()
+        self.languages.choices = [(code, LANGUAGE_NAMES[code]) for code in shipped_languages()]
+        items = []
+        for code in shipped_languages():
+            # The name in itself for the label, in the reader's language as its hint.
+            item = {"label": {"attributes": {"lang": code}}}
+            if code == default:
+                item.update(checked=True, disabled=True, hint={"text": _("Always offered")})
+            else:
+                item["hint"] = {"text": Locale.parse(code).get_display_name(get_locale())}
+            items.append(item)
+        # Built for each form: the widget takes the items out of the params it is given.
+        self.languages.render_kw = {
+            "params": {
+                "items": items,
+                "fieldset": {
+                    "legend": {
+                        "text": self.languages.label.text,
+                        "classes": "govuk-fieldset__legend--m",
+                    }
+                },
+            }
+        }
 
 
 class ButtonForm(FlaskForm):

@@ -9,6 +9,7 @@ from portal.accounts import services as accounts
 from portal.accounts.models import STAFF_ROLES, User, UserRole
 from portal.core.audit import record
 from portal.core.extensions import db
+from portal.core.i18n import default_language, read_languages, shipped_languages, write_languages
 from portal.organisation.models import FosteringService, Locality, Venue
 from portal.paperwork.models import PaperworkItem
 from portal.paperwork.services import ensure_checklist
@@ -125,6 +126,20 @@ def update_retention(service: FosteringService, values: dict, *, by) -> list[str
     _audit("settings.retention_changed", service, changes, service=service, by=by)
     db.session.commit()
     return sorted(changes)
+
+
+def update_languages(service: FosteringService, codes, *, by) -> bool:
+    """Save the languages the service's pages offer (the default always, codes not shipped
+    never); True when they changed."""
+    shipped, default = shipped_languages(), default_language()
+    before = read_languages(service.languages, shipped, default)
+    after = read_languages(write_languages(codes), shipped, default)
+    changes = {"languages": [list(before), list(after)]} if after != before else {}
+    if changes:
+        service.languages = write_languages(after)
+    _audit("settings.languages_changed", service, changes, service=service, by=by)
+    db.session.commit()
+    return bool(changes)
 
 
 # ---- venues and localities ----------------------------------------------------------------

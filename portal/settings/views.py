@@ -1,5 +1,5 @@
-"""Service settings: contacts, targets, venues, localities, the document checklist, TSDS
-outcome texts and staff accounts. For the service manager only."""
+"""Service settings: contacts, targets, keeping records, languages, venues, localities, the
+document checklist, TSDS outcome texts and staff accounts. For the service manager only."""
 
 from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from portal.accounts.models import Role
 from portal.core.access import only_for
+from portal.core.i18n import offered_languages
 from portal.settings import bp, services
 from portal.settings.forms import (
     RETENTION,
@@ -14,6 +15,7 @@ from portal.settings.forms import (
     ButtonForm,
     ChecklistItemForm,
     ContactsForm,
+    LanguagesForm,
     LocalityForm,
     OutcomeForm,
     VenueForm,
@@ -38,6 +40,7 @@ def index():
         contact_fields=services.CONTACT_FIELDS,
         targets=TARGETS,
         retention=RETENTION,
+        languages=offered_languages(g.service),
         venues=services.all_venues(g.service),
         localities=services.all_localities(g.service),
         items=services.checklist(g.service),
@@ -84,6 +87,18 @@ def retention():
         flash(_("Keeping records saved.") if changed else _("Nothing changed."))
         return redirect(url_for("settings.index"))
     return render_template("settings/retention.html", form=form)
+
+
+@bp.route("/languages", methods=["GET", "POST"])
+@only_for(MANAGER)
+def languages():
+    """Choose the languages the service's pages offer; English always."""
+    form = LanguagesForm(languages=list(offered_languages(g.service)))
+    if form.validate_on_submit():
+        changed = services.update_languages(g.service, form.languages.data, by=current_user)
+        flash(_("Languages saved.") if changed else _("Nothing changed."))
+        return redirect(url_for("settings.index"))
+    return render_template("settings/languages.html", form=form)
 
 
 # ---- venues and localities -------------------------------------------------------------

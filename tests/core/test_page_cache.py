@@ -131,3 +131,69 @@ def test_only_public_gets_are_kept(cached_apps, make_event):
     client.get(f"/leicestershire/events/{event.id}/book")
     client.get("/leicestershire/")
     assert _cache(first).hits == 0 and _cache(first).misses == 0
+
+
+def _language(response) -> str:
+    return parse(response).soup.find("html")["lang"]
+
+
+def _switcher(response) -> set[str]:
+    found = parse(response).soup.select(".app-language-switcher [lang]")
+    return {element["lang"] for element in found}
+
+
+def test_a_kept_page_is_never_served_in_a_language_the_service_has_stopped_offering(
+    cached_apps, make_event
+):
+    first, _ = cached_apps
+    make_event()
+    url = "/leicestershire/events"
+    chose = first.test_client()
+    with chose.session_transaction() as session:
+        session["language"] = "gu"
+    asks = {"Accept-Language": "gu"}
+    assert _language(first.test_client().get(url, headers=asks)) == "gu"
+    assert _language(chose.get(url)) == "gu"
+    assert _cache(first).hits == 1  # the second visitor had the first one's kept page
+
+    # Changed behind the models' back, so the page generation stays as it was: what keeps
+    # the Gujarati page from being served is that the cache picks the page's language by
+    # the app's own rule, over the languages the service offers now.
+    generation = "SELECT value FROM page_generation WHERE id = 1"
+    before = db.session.execute(text(generation)).scalar()
+    with db.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE fostering_service SET languages = 'en,pl,ur' WHERE slug = :slug"),
+            {"slug": "leicestershire"},
+        )
+    assert db.session.execute(text(generation)).scalar() == before
+    assert _language(first.test_client().get(url, headers=asks)) == "en"
+    assert _language(chose.get(url)) == "en"
+    assert _cache(first).hits == 2  # English, kept once and served again
+    # Pages outside the service still offer Gujarati; the cache keeps none of them.
+    assert _language(chose.get("/cookies")) == "gu"
+
+
+def test_a_manager_changing_the_languages_makes_every_kept_page_stale(
+    cached_apps, make_event, make_user, leicestershire
+):
+    first, second = cached_apps
+    make_event()
+    url = "/leicestershire/events"
+    visitor = first.test_client()
+    assert _switcher(visitor.get(url)) == {"en", "pl", "ur", "gu"}
+    assert _switcher(visitor.get(url)) == {"en", "pl", "ur", "gu"}
+    assert _cache(first).hits == 1
+
+    # The manager turns Gujarati off through the other process.
+    manager = second.test_client()
+    sign_in(manager, make_user(leicestershire, Role.SERVICE_MANAGER).email)
+    settings = "/leicestershire/staff/settings/languages"
+    token = csrf_from(parse(manager.get(settings)))
+    response = manager.post(settings, data={"csrf_token": token, "languages": ["pl", "ur"]})
+    assert response.status_code == 302
+
+    # The English page itself is kept under the same key, so only the new generation stops
+    # the old copy (still offering Gujarati) from being served.
+    assert _switcher(visitor.get(url)) == {"en", "pl", "ur"}
+    assert _cache(first).hits == 1 and _cache(first).misses == 2

@@ -121,3 +121,79 @@ def test_each_shipped_language_translates_the_pages(
         assert not english & {h.get_text(strip=True) for h in page.soup.select("h1, h2")}
     skip = client_request.get("/leicestershire/").soup.select_one(".govuk-skip-link")
     assert skip.get_text(strip=True) != "Skip to main content"
+
+
+# ---- the languages a service offers -------------------------------------------------------
+
+
+def _offer(service, languages: str) -> None:
+    service.languages = languages
+    db.session.commit()
+
+
+def _lang(page) -> str:
+    return page.soup.find("html")["lang"]
+
+
+def _switcher(page) -> list[str]:
+    """The languages a page's switcher offers, in order, the current one included."""
+    found = page.soup.select(".app-language-switcher a, .app-language-switcher__current")
+    return [element["lang"] for element in found]
+
+
+def test_a_service_offers_only_its_own_languages_and_pages_outside_it_offer_all(
+    client_request, leicestershire, lancashire
+):
+    _offer(leicestershire, "en,pl,ur")
+    assert _switcher(client_request.get("/leicestershire/")) == ["en", "pl", "ur"]
+    assert _switcher(client_request.get("/lancashire/")) == ["en", "pl", "ur", "gu"]
+    assert _switcher(client_request.get("/")) == ["en", "pl", "ur", "gu"]
+    assert _switcher(client_request.get("/cookies")) == ["en", "pl", "ur", "gu"]
+
+
+def test_a_language_chosen_where_it_is_offered_gives_english_where_it_is_not(
+    client, client_request, leicestershire, lancashire
+):
+    _offer(leicestershire, "en,pl,ur")
+    # The switch is global: it still takes any shipped language.
+    response = client.get("/language/gu?next=/cookies")
+    assert response.status_code == 302
+    assert _lang(client_request.get("/cookies")) == "gu"
+    assert _lang(client_request.get("/")) == "gu"
+    assert _lang(client_request.get("/lancashire/")) == "gu"
+    for path in ("/leicestershire/", "/leicestershire/cookies", "/leicestershire/events"):
+        page = client_request.get(path)
+        assert _lang(page) == "en"
+        current = page.soup.select_one(".app-language-switcher__current")
+        assert current["lang"] == "en"
+    page = client_request.get("/leicestershire/no-such-page", expected_status=404)
+    assert _lang(page) == "en"
+
+
+def test_a_browser_language_the_service_does_not_offer_falls_to_the_next_it_does(
+    client_request, leicestershire
+):
+    _offer(leicestershire, "en,pl,ur")
+    assert _lang(client_request.get("/leicestershire/", headers={"Accept-Language": "gu"})) == "en"
+    page = client_request.get("/leicestershire/", headers={"Accept-Language": "gu,pl;q=0.8"})
+    assert _lang(page) == "pl"
+    assert _lang(client_request.get("/cookies", headers={"Accept-Language": "gu"})) == "gu"
+
+
+def test_a_saved_preference_not_offered_gives_way_to_the_browser_then_english(
+    client_request, login_as, leicestershire
+):
+    _offer(leicestershire, "en,pl,ur")
+    login_as(Role.APPROVED_CARER, locale="gu")
+    page = client_request.get("/leicestershire/account", headers={"Accept-Language": "ur"})
+    assert _lang(page) == "ur"
+    assert _lang(client_request.get("/leicestershire/account")) == "en"
+    _offer(leicestershire, "en,pl,ur,gu")
+    assert _lang(client_request.get("/leicestershire/account")) == "gu"
+
+
+def test_a_service_offering_english_alone_shows_no_switcher(client_request, leicestershire):
+    _offer(leicestershire, "en")
+    page = client_request.get("/leicestershire/", headers={"Accept-Language": "pl"})
+    assert _lang(page) == "en"
+    assert page.soup.select(".app-language-switcher") == []
