@@ -1,5 +1,6 @@
 // Builds static/dist from npm packages: GOV.UK Frontend compiled from Sass with the portal's
-// settings, plus the JavaScript files the layout loads. Nothing built here is committed.
+// settings, the JavaScript files the layout loads, and the web fonts the stylesheet asks for
+// (Urdu and Gujarati only; see app.scss). Nothing built here is committed.
 //
 // Every file the layout loads also gets a copy named after its content
 // (`app.3f9c1a2b7d4e.css`), listed in static/dist/manifest.json: the app links to those
@@ -46,6 +47,22 @@ for (const [from, to] of Object.entries(copies)) {
   writeFileSync(join(dist, to), withoutSourceMap(readFileSync(join(root, from), "utf8")));
 }
 
+// Web fonts: exactly the files the compiled stylesheet points at (`url(/static/dist/x.woff2)`
+// in its @font-face rules), copied from the @fontsource package that ships each, so a weight
+// or subset the CSS does not use is never served. A name no package has fails the build.
+const FONT_URL = /url\((["']?)\/static\/dist\/([^"')]+\.woff2)\1\)/g;
+const fontsource = join(root, "node_modules", "@fontsource");
+const fonts = [...new Set([...css.css.matchAll(FONT_URL)].map((match) => match[2]))];
+for (const font of fonts) {
+  const from = readdirSync(fontsource)
+    .map((name) => join(fontsource, name, "files", font))
+    .find((path) => existsSync(path));
+  if (!from) {
+    throw new Error(`app.css asks for ${font}, which no @fontsource package has`);
+  }
+  writeFileSync(join(dist, font), readFileSync(from));
+}
+
 // Names as the templates ask for them (relative to static/), dependencies before the files
 // that refer to them: a file's hash covers the hashed names it points at.
 const hashed = [
@@ -54,6 +71,8 @@ const hashed = [
   "dist/htmx.min.js",
   "js/js-enabled.js",
   "js/app.mjs",
+  "js/timeout.mjs",
+  ...fonts.map((font) => `dist/${font}`),
   "dist/app.css",
 ];
 const HASH_LENGTH = 12;
@@ -91,6 +110,8 @@ for (const name of hashed) {
   const target = `${basename(name, extension)}.${digest}${extension}`;
   writeFileSync(join(dist, target), content);
   manifest[name] = `dist/${target}`;
+  // A built file's plain name serves the same content (app.css pointing at the hashed fonts).
+  if (isText && name.startsWith("dist/")) writeFileSync(join(staticRoot, name), content);
 }
 
 // Keep the previous build's hashed files, so pages a running server rendered before a
@@ -144,5 +165,6 @@ writeFileSync(`${manifestPath}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
 renameSync(`${manifestPath}.tmp`, manifestPath);
 console.log(
   `built static/dist: app.css ${Math.round(css.css.length / 1024)} KB; ` +
-    `${hashed.length} hashed files, ${Math.round(compressedBytes / 1024)} KB with brotli`,
+    `${hashed.length} hashed files (${fonts.length} fonts), ` +
+    `${Math.round(compressedBytes / 1024)} KB with brotli`,
 );
