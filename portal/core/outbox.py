@@ -19,7 +19,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.header import Header
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import format_datetime, make_msgid
 from functools import partial
 from pathlib import Path
@@ -38,6 +40,18 @@ from portal.core.models import OutboxMessage, OutboxStatus
 log = logging.getLogger(__name__)
 
 
+def recipient_locale(locale: str | None) -> str:
+    """A shipped language for an email: the stored one ('pl', or 'pl_PL' as 'pl'), else
+    the default."""
+    languages = current_app.config["LANGUAGES"]
+    if locale:
+        locale = str(locale).replace("-", "_")
+        for candidate in (locale, locale.split("_")[0]):
+            if candidate in languages:
+                return candidate
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
 def enqueue(
     *,
     to: str,
@@ -49,9 +63,12 @@ def enqueue(
 ):
     """Render `emails/<template>` in the recipient's language and add it to the outbox.
 
+    `locale` is the language stored with the recipient (their booking, enquiry, complaint
+    or account), never the language of whoever caused the email; with none stored, or one
+    this deployment does not ship, the email goes in the default language.
     `attachment` is (filename, mimetype, text), such as a calendar file.
     """
-    locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    locale = recipient_locale(locale)
     context.setdefault("service", service)
     with force_locale(locale):
         subject = render_template(f"emails/{template}.subject.txt", **context).strip()
@@ -80,9 +97,32 @@ def enqueue(
     return message
 
 
+class MailPolicy(EmailPolicy):
+    """The standard policy, except that a subject with letters outside ASCII is written as
+    encoded words from its first word to its last. Python's own folding ends a line with a
+    space before an encoded word and starts the next with another, so a long subject in
+    Polish read back with two spaces where it had one."""
+
+    def _encoded_subject(self, name: str, value: str) -> str | None:
+        if name.lower() != "subject" or str(value).isascii():
+            return None
+        encoded = Header(str(value), "utf-8", header_name=name).encode(linesep=self.linesep)
+        return f"{name}: {encoded}{self.linesep}"
+
+    def fold(self, name, value):
+        return self._encoded_subject(name, value) or super().fold(name, value)
+
+    def fold_binary(self, name, value):
+        encoded = self._encoded_subject(name, value)
+        return encoded.encode("ascii") if encoded else super().fold_binary(name, value)
+
+
+MAIL_POLICY = MailPolicy()
+
+
 def build_email(row: OutboxMessage) -> EmailMessage:
     """The MIME message for an outbox row: plain text with an HTML alternative."""
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["Subject"] = row.subject
     message["From"] = row.from_address
     message["To"] = row.to_address

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
@@ -256,7 +258,8 @@ def booking_service_slug(booking: Booking) -> str:
 
 def calendar_file(event: InformationEvent, booking: Booking) -> str:
     """An iCalendar (.ics) file for a booking, with the private link in it."""
-    location = "Online" if event.is_online else None
+    with force_locale(outbox.recipient_locale(booking.locale)):  # it goes with the person's email
+        location = _("Online") if event.is_online else None
     if location is None and event.venue is not None:
         location = engine.venue_location(event.venue)
     return engine.calendar_file(

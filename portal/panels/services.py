@@ -185,7 +185,7 @@ def book(application: Application, panel: Panel, *, by: User, now: datetime, tod
     outbox.enqueue(
         to=application.email,
         template="panel_booked",
-        locale=user.locale if user else None,
+        locale=(user.locale if user else None) or application.visit_booking.locale,
         service=service,
         name=application.name,
         meets_on=panel.meets_on,
@@ -326,7 +326,7 @@ def decide(
     outbox.enqueue(
         to=application.email,
         template="application_approved" if to == Stage.APPROVED else "application_not_approved",
-        locale=user.locale if user else None,
+        locale=(user.locale if user else None) or application.visit_booking.locale,
         service=service,
         name=application.name,
         decided_on=today,

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from flask import url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -429,7 +430,8 @@ def booking_link(booking: Booking, endpoint: str = "training.show_booking") -> s
 
 def calendar_file(session: TrainingSession, booking: Booking) -> str:
     """An iCalendar (.ics) file for a training booking."""
-    location = (session.online_link or "Online") if session.is_online else None
+    with force_locale(outbox.recipient_locale(booking.locale)):  # it goes with the person's email
+        location = (session.online_link or _("Online")) if session.is_online else None
     if location is None and session.venue is not None:
         location = engine.venue_location(session.venue)
     return engine.calendar_file(
@@ -538,7 +540,10 @@ def book_for_both(
     (so with one place left the second goes on the waiting list) and each emailed in their
     own language; a booking either already had is kept as it is."""
     mine = _book_or_existing(session, carer, locale=locale, now=now)
-    theirs = _book_or_existing(session, partner, locale=partner.locale or locale, now=now, by=carer)
+    # The other carer's own saved language, not the language of the one who booked.
+    theirs = _book_or_existing(
+        session, partner, locale=outbox.recipient_locale(partner.locale), now=now, by=carer
+    )
     return mine, theirs
 
 

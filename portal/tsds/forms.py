@@ -3,7 +3,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
     GovCheckboxesInput,
     GovCheckboxInput,
     GovFileInput,
@@ -23,6 +22,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal.core import uploads
+from portal.core.forms import CharacterCountWidget
 from portal.tsds.models import EvidenceStatus
 from portal.tsds.services import EVIDENCE_MAX
 
@@ -40,7 +40,7 @@ class EvidenceForm(FlaskForm):
 
     text = TextAreaField(
         _l("Your evidence"),
-        widget=GovCharacterCount(),
+        widget=CharacterCountWidget(),
         description=_l(
             "Describe something you did, learned or would do, with an example from your "
             "fostering. Training you went to counts too."

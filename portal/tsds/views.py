@@ -11,7 +11,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -140,6 +140,7 @@ def certificate():
         outcomes=sum(len(s.outcomes) for s in standards),
         signed_off_on=household.signed_off_on,
         signed_off_by=household.signed_off_by.name if household.signed_off_by else "",
+        locale=str(get_locale()),
     )
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"

@@ -258,9 +258,12 @@ class Applicant:
     enquiry_id: int | None = None
 
 
-def applicant_for_user(user: User) -> Applicant:
-    """A signed-in prospective foster carer as an applicant."""
-    return Applicant(name=user.name, email=user.email, locale=user.locale, user_id=user.id)
+def applicant_for_user(user: User, locale: str | None = None) -> Applicant:
+    """A signed-in prospective foster carer as an applicant, in their saved language or,
+    with none saved, `locale` (the one they are using)."""
+    return Applicant(
+        name=user.name, email=user.email, locale=user.locale or locale, user_id=user.id
+    )
 
 
 def applicant_for_enquiry(enquiry: Enquiry) -> Applicant:

@@ -3,7 +3,7 @@
 from functools import wraps
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_datetime
+from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -146,7 +146,9 @@ def for_applicant(view):
     """
     signed_in_view = only_for(Role.PROSPECTIVE_CARER)(
         lambda **kwargs: view(
-            applicant=services.applicant_for_user(current_user), token=None, **kwargs
+            applicant=services.applicant_for_user(current_user, str(get_locale())),
+            token=None,
+            **kwargs,
         )
     )
 
