@@ -1,13 +1,24 @@
 """Fail when a shipped language is missing a translation, has a fuzzy one, or when the
-catalogue template is out of date with the code (a string nobody extracted)."""
+catalogue template is out of date with the code (a string nobody extracted); and when a
+template holds text that is not marked for translation.
+
+The template scan reads each template's tokens: text outside `{% trans %}` blocks is put
+back together with every Jinja expression and tag replaced by a neutral mark, and then
+parsed as HTML. Words left in a text node, or in an attribute people read (aria-label,
+title, alt, placeholder), are bare English. So are string constants given to a macro's
+`text`, `html`, `titleText`… keys that are not wrapped in `_()`. Text inside `<code>`,
+`<script>` and `<style>`, and file paths and addresses in plain-text emails, are not words.
+"""
 
 import re
 import subprocess
 import sys
 import tempfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+from jinja2 import Environment, nodes
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -40,8 +51,109 @@ def extract(target: Path) -> None:
     )
 
 
+# ---- text in templates that is not marked for translation ------------------------------
+
+MARK = "\ue000"  # stands in for every Jinja expression or tag
+WORDS = re.compile(r"[^\W\d_]{2,}")
+READ_ATTRIBUTES = {"aria-label", "aria-description", "title", "alt", "placeholder"}
+TEXT_KEYS = {"text", "html", "titleText", "descriptionText", "caption", "placeholder"}
+NOT_WORDS = {"code", "script", "style", "svg", "kbd", "samp"}
+# File paths, addresses and domain names in plain-text emails.
+PATH_LIKE = re.compile(r"\S*[/.@]\S*")
+# Only parsed, never rendered: autoescape has nothing to escape.
+JINJA = Environment(  # noqa: S701
+    extensions=["jinja2.ext.i18n", "jinja2.ext.do", "jinja2.ext.loopcontrols"]
+)
+
+
+def _flatten(source: str) -> str:
+    """The template's own text with each expression and tag replaced by MARK (keeping its
+    line breaks, so line numbers stay right) and the inside of `{% trans %}` dropped."""
+    out: list[str] = []
+    inside_trans = 0
+    tag: list[str] = []
+    in_tag = False
+    for _line, kind, value in JINJA.lex(source):
+        if kind == "block_begin":
+            in_tag, tag = True, []
+        elif kind == "block_end":
+            in_tag = False
+            name = tag[0] if tag else ""
+            inside_trans += {"trans": 1, "pluralize": 0, "endtrans": -1}.get(name, 0)
+            out.append(MARK)
+        elif kind == "data":
+            out.append(MARK + "\n" * value.count("\n") if inside_trans else value)
+        elif in_tag and kind == "name":
+            tag.append(value)
+        elif kind == "variable_begin":
+            out.append(MARK)
+        if kind not in {"data"}:
+            out.append("\n" * value.count("\n") if isinstance(value, str) else "")
+    return "".join(out)
+
+
+class _Words(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, str]] = []
+        self.hidden: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in NOT_WORDS:
+            self.hidden.append(tag)
+        for name, value in attrs:
+            if name in READ_ATTRIBUTES and value and WORDS.search(value.replace(MARK, " ")):
+                self.found.append((self.getpos()[0], f'{name}="{value.replace(MARK, "…")}"'))
+
+    def handle_endtag(self, tag):
+        if self.hidden and self.hidden[-1] == tag:
+            self.hidden.pop()
+
+    def handle_data(self, data):
+        text = " ".join(data.replace(MARK, " ").split())
+        if not self.hidden and WORDS.search(text):
+            self.found.append((self.getpos()[0], text))
+
+
+def bare_text(path: Path) -> list[tuple[int, str]]:
+    """(line, text) for each piece of a template's text not marked for translation."""
+    source = path.read_text(encoding="utf-8")
+    flat = _flatten(source)
+    found: list[tuple[int, str]] = []
+    if path.suffix == ".txt":
+        for number, line in enumerate(flat.splitlines(), 1):
+            words = PATH_LIKE.sub(" ", line.replace(MARK, " "))
+            if WORDS.search(words):
+                found.append((number, line.replace(MARK, "…").strip()))
+    else:
+        parser = _Words()
+        parser.feed(flat)
+        parser.close()
+        found += parser.found
+    for pair in JINJA.parse(source).find_all(nodes.Pair):
+        if (
+            isinstance(pair.key, nodes.Const)
+            and pair.key.value in TEXT_KEYS
+            and isinstance(pair.value, nodes.Const)
+            and isinstance(pair.value.value, str)
+            and WORDS.search(pair.value.value)
+        ):
+            found.append((pair.lineno, f"{pair.key.value}: {pair.value.value!r}"))
+    return found
+
+
+def untranslatable_templates(root: Path = ROOT) -> list[str]:
+    """Every bare piece of text in the project's templates, as `path:line: text`."""
+    problems = []
+    templates = root / "templates"
+    for path in sorted([*templates.rglob("*.html"), *templates.rglob("*.txt")]):
+        for line, text in bare_text(path):
+            problems.append(f"{path.relative_to(root)}:{line}: not marked for translation: {text}")
+    return problems
+
+
 def main() -> int:
-    problems: list[str] = []
+    problems: list[str] = untranslatable_templates()
     with tempfile.TemporaryDirectory() as tmp:
         pot_path = Path(tmp) / "messages.pot"
         extract(pot_path)

@@ -1,10 +1,16 @@
 """Form pieces every feature uses: GOV.UK widgets whose built-in words are translated."""
 
 import re
+from collections.abc import Callable
 from datetime import date, time
 
+from babel import Locale
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from govuk_frontend_wtf.gov_form_base import GovFormBase
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
     GovDateInput,
     GovPasswordInput,
     GovTextArea,
@@ -34,6 +40,70 @@ class PasswordWidget(GovPasswordInput):
         params.setdefault("hidePasswordAriaLabelText", str(_l("Hide password")))
         params.setdefault("passwordShownAnnouncementText", str(_l("Your password is visible")))
         params.setdefault("passwordHiddenAnnouncementText", str(_l("Your password is hidden")))
+        return params
+
+
+def _render_with_error_prefix(render):
+    """Every GOV.UK widget's error message starts with a word only screen readers hear,
+    and the macro's own is English. Forms use govuk-frontend-wtf's widget classes directly,
+    so the base they all render through is given the reader's word, once, here."""
+
+    def render_with_prefix(self, params):
+        if params.get("errorMessage"):
+            params["errorMessage"].setdefault("visuallyHiddenText", _("Error"))
+        return render(self, params)
+
+    return render_with_prefix
+
+
+GovFormBase.render = _render_with_error_prefix(GovFormBase.render)
+
+
+def plural_messages(message: Callable[[int], str]) -> dict[str, str]:
+    """`message(number)` for a number in each plural category of the reader's language
+    (one, few, many, other), as GOV.UK Frontend's scripts choose among such messages by
+    the count they hold."""
+    rule = Locale.parse(str(get_locale())).plural_form
+    examples: dict[str, int] = {}
+    for number in range(1, 200):  # the scripts count from 1 (0 has a message of its own)
+        examples.setdefault(rule(number), number)
+    examples.setdefault("other", examples.get("many", 5))
+    return {category: message(number) for category, number in examples.items()}
+
+
+class CharacterCountWidget(GovCharacterCount):
+    """The GOV.UK character count with its messages in the reader's language: the limit
+    shown without JavaScript and the count its script keeps."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        count = "%{count}"  # the script's placeholder for the number
+        params.setdefault(
+            "textareaDescriptionText", _("You can enter up to %(count)s characters", count=count)
+        )
+        params.setdefault(
+            "charactersUnderLimitText",
+            plural_messages(
+                lambda number: ngettext(
+                    "You have %(count)s character remaining",
+                    "You have %(count)s characters remaining",
+                    number,
+                    count=count,
+                )
+            ),
+        )
+        params.setdefault("charactersAtLimitText", _("You have 0 characters remaining"))
+        params.setdefault(
+            "charactersOverLimitText",
+            plural_messages(
+                lambda number: ngettext(
+                    "You have %(count)s character too many",
+                    "You have %(count)s characters too many",
+                    number,
+                    count=count,
+                )
+            ),
+        )
         return params
 
 
@@ -235,7 +305,8 @@ def reference_field(label, example, missing_message) -> StringField:
         render_kw={
             "autocomplete": "off",
             "spellcheck": "false",
-            "params": {"classes": "govuk-input--width-10"},
+            # Written left to right on right-to-left pages too (static/src/app.scss).
+            "params": {"classes": "govuk-input--width-10 app-ltr"},
         },
     )
 
@@ -247,7 +318,11 @@ def secret_words_field() -> StringField:
         widget=GovTextInput(),
         description=_l("For example, kite-river-plum-47."),
         validators=[InputRequired(message=_l("Enter your secret words"))],
-        render_kw={"autocomplete": "off", "spellcheck": "false"},
+        render_kw={
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "params": {"classes": "app-ltr"},
+        },
     )
 
 

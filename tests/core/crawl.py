@@ -219,13 +219,23 @@ class Crawl:
 
 
 def crawl(
-    app, client, starts, *, within: str, per_rule: int = 2, most: int = 500, on_page=None
+    app,
+    client,
+    starts,
+    *,
+    within: str,
+    per_rule: int = 2,
+    most: int = 500,
+    on_page=None,
+    per: Counter | None = None,
 ) -> Crawl:
     """GET the pages reachable by links from `starts` whose paths begin with `within`,
     at most `per_rule` URLs for each route; collect every form on them. `on_page(url,
-    response)` sees each response; an error raised by the app is recorded as a 500."""
+    response)` sees each response; an error raised by the app is recorded as a 500.
+    `per` counts the URLs fetched by route (by `key`): pass one Counter to several crawls
+    and each route is fetched `per_rule` times between them."""
     result = Crawl()
-    per: Counter[str] = Counter()
+    per = Counter() if per is None else per
     queue = deque(starts)
     queued = set(starts)
     while queue and len(result.pages) < most:
