@@ -98,8 +98,20 @@ bench: setup ## Requests per second and latency of the main pages against hello-
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python scripts/bench.py
 
+tools/lighthouse/node_modules/.package-lock.json: tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	npm ci --prefix tools/lighthouse --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: lighthouse
+lighthouse: setup tools/lighthouse/node_modules/.package-lock.json ## Lighthouse accessibility and performance of the main pages at mobile settings, against the goals
+	$(BIN)/python scripts/lighthouse.py
+
 page-weight: setup ## Bytes and requests per main page in Chromium at 375 px, against the budget
 	$(BIN)/python scripts/page_weight.py
+
+.PHONY: reading-age
+reading-age: setup ## Reading age of the young people's pages (Flesch-Kincaid), at most 9 each
+	$(BIN)/python scripts/reading_age.py
 
 clean: ## Remove built files (not the database)
 	rm -rf static/dist translations/.compiled

@@ -153,6 +153,11 @@ class Config:
     SESSION_IDLE_MINUTES_STAFF = int(os.environ.get("SESSION_IDLE_MINUTES_STAFF", "30"))
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "120"))
     SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
+    # Signed-in pages warn this long before the idle time runs out (static/js/timeout.mjs).
+    SESSION_WARNING_SECONDS = int(os.environ.get("SESSION_WARNING_SECONDS", "120"))
+    # What someone wrote and sent just after their session ended is kept, encrypted, this
+    # long for them to send after signing in again (portal/accounts/drafts.py).
+    KEPT_DRAFT_HOURS = 24
     # Between the password and the one-time code; and how long "confirm it's you" lasts.
     SIGN_IN_CODE_MINUTES = 10
     REAUTHENTICATE_MINUTES = 15

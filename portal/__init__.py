@@ -162,6 +162,7 @@ def _register_blueprints(app: Flask) -> None:
 def _init_template_context(app: Flask) -> None:
     from flask_babel import get_locale
 
+    from portal.core import dates
     from portal.core.i18n import LANGUAGE_NAMES, available_languages, text_direction
     from portal.core.validators import format_phone
     from portal.organisation.services import brand_colours
@@ -175,6 +176,13 @@ def _init_template_context(app: Flask) -> None:
     )
 
     app.jinja_env.filters["tel"] = tel_href
+    # Dates and times in the reader's language on the UK's clock (portal/core/dates.py).
+    app.jinja_env.filters.update(
+        full_date=dates.full_date,
+        long_date=dates.long_date,
+        clock_time=dates.clock_time,
+        full_datetime=dates.full_datetime,
+    )
     app.jinja_env.filters["phone"] = format_phone
     app.jinja_env.globals["format_month"] = format_month
 

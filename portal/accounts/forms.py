@@ -206,6 +206,7 @@ class ConfirmItIsYouForm(FlaskForm):
         render_kw={
             "autocomplete": "one-time-code",
             "spellcheck": "false",
+            "autocapitalize": "none",
             "params": {"classes": "govuk-input--width-10"},
         },
     )

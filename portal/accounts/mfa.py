@@ -208,11 +208,13 @@ def turn_off(user: User) -> None:
 
 
 def begin_pending(user: User, next_url: str | None) -> None:
-    """The password was right; remember who for a few minutes while they find their code."""
-    language = session.get("language")
+    """The password was right; remember who for a few minutes while they find their code.
+    Nothing is carried over from before but what start_session keeps too."""
+    from portal.accounts.services import CARRIED_OVER
+
+    carried = {key: session[key] for key in CARRIED_OVER if session.get(key)}
     session.clear()
-    if language:
-        session["language"] = language
+    session.update(carried)
     session[PENDING_KEY] = {"user": user.get_id(), "at": int(time.time()), "next": next_url}
 
 

@@ -181,3 +181,23 @@ class AccountToken(db.Model):
     new_email: Mapped[str | None] = mapped_column(String(254))
 
     user: Mapped[User] = relationship()
+
+
+class KeptDraft(db.Model):
+    """What someone sent from a form just after their session ended, kept (encrypted) for
+    them to check and send once they have signed in again. The browser holds the key in
+    its session cookie; only a hash of it is stored, and only the same account gets the
+    text back."""
+
+    __tablename__ = "kept_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("fostering_service.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The form's endpoint and page, and the fields it sent (JSON), encrypted.
+    endpoint: Mapped[str] = mapped_column(String(100))
+    path: Mapped[str] = mapped_column(String(500))
+    fields: Mapped[str] = mapped_column(EncryptedText)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

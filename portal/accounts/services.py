@@ -146,12 +146,18 @@ def authenticate(service: FosteringService, email: str, password: str) -> User |
     return user
 
 
+# What a new session keeps from the one before: the chosen language, and the key to what
+# the person wrote as their last session ended (portal/accounts/drafts.py), which only the
+# same account can open.
+CARRIED_OVER = ("language", "kept_draft")
+
+
 def start_session(user: User) -> None:
-    """Sign the person in with a brand-new session (nothing carried over from before)."""
-    language = session.get("language")
+    """Sign the person in with a brand-new session (nothing carried over from before but
+    their language and any writing kept for them)."""
+    carried = {key: session[key] for key in CARRIED_OVER if session.get(key)}
     session.clear()
-    if language:
-        session["language"] = language
+    session.update(carried)
     login_user(user, remember=False)
     session.permanent = True
     now = int(time.time())
@@ -170,25 +176,43 @@ def end_this_session() -> None:
         session["language"] = language
 
 
+def idle_seconds(user: User) -> float:
+    """How long this person's session may go without them doing anything."""
+    config = current_app.config
+    minutes = (
+        config["SESSION_IDLE_MINUTES_STAFF"] if user.is_staff else config["SESSION_IDLE_MINUTES"]
+    )
+    return minutes * 60
+
+
+def session_time_left(user: User, now: float | None = None) -> tuple[float, bool]:
+    """Seconds until this session ends (0 once it has), and whether doing something would
+    put that off (False when the limit since signing in comes first)."""
+    now = time.time() if now is None else now
+    idle_left = session.get(SEEN_AT, 0) + idle_seconds(user) - now
+    absolute_left = (
+        session.get(SIGNED_IN_AT, 0) + current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600 - now
+    )
+    return max(0.0, min(idle_left, absolute_left)), idle_left < absolute_left
+
+
 def session_has_expired(user: User, now: float | None = None) -> str | None:
     """Why this session must end ("idle" or "absolute"), or None while it may go on."""
     config = current_app.config
     now = time.time() if now is None else now
-    idle_minutes = (
-        config["SESSION_IDLE_MINUTES_STAFF"] if user.is_staff else config["SESSION_IDLE_MINUTES"]
-    )
     if now - session.get(SIGNED_IN_AT, 0) > config["SESSION_ABSOLUTE_HOURS"] * 3600:
         return "absolute"
-    if now - session.get(SEEN_AT, 0) > idle_minutes * 60:
+    if now - session.get(SEEN_AT, 0) > idle_seconds(user):
         return "idle"
     return None
 
 
-def mark_seen(now: float | None = None) -> None:
+def mark_seen(now: float | None = None, *, exactly: bool = False) -> None:
     """The person did something: their idle time starts again. Written at most once a
-    minute, so most responses do not carry a new session cookie."""
+    minute, so most responses do not carry a new session cookie, unless `exactly` (the
+    person asked to stay signed in, and the page counts the time from now)."""
     now = int(time.time() if now is None else now)
-    if now - session.get(SEEN_AT, 0) >= 60:
+    if exactly or now - session.get(SEEN_AT, 0) >= 60:
         session[SEEN_AT] = now
 
 
@@ -274,7 +298,7 @@ def send_confirmation(user: User, locale: str | None) -> None:
     outbox.enqueue(
         to=user.email,
         template="confirm_email",
-        locale=locale or user.locale,
+        locale=user.locale or locale,
         service=user.service,
         name=user.name,
         link=url_for(
@@ -408,7 +432,7 @@ def request_email_change(user: User, new_email: str, locale: str | None) -> None
         outbox.enqueue(
             to=new_email,
             template="confirm_new_email",
-            locale=locale or user.locale,
+            locale=user.locale or locale,
             service=user.service,
             link=url_for(
                 "accounts.confirm_new_email",

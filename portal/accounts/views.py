@@ -1,11 +1,14 @@
 """Thin routes for accounts: form in, one service call, flash, redirect."""
 
+import math
 from functools import wraps
 
 from flask import (
+    current_app,
     flash,
     g,
     has_request_context,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -17,7 +20,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from portal.accounts import bp, mfa, services
+from portal.accounts import bp, drafts, mfa, services
 from portal.accounts.forms import (
     AcceptInvitationForm,
     ActionForm,
@@ -99,11 +102,17 @@ def sign_in():
     return render_template("accounts/sign_in.html", form=form)
 
 
+def _after_sign_in(user, next_url: str | None) -> str:
+    """Where a sign-in leads: the page asked for, else a form whose writing was kept when
+    the last session ended, else the person's home."""
+    return safe_next(next_url or drafts.kept_path(user), _home_for(user))
+
+
 def _finish_sign_in(user, next_url: str | None, method: str = "password"):
     services.start_session(user)
     mfa.mark_confirmed()
     security_log.record("sign_in.succeeded", user, method=method)
-    return redirect(safe_next(next_url, _home_for(user)))
+    return redirect(_after_sign_in(user, next_url))
 
 
 def _code_errors(form, result) -> None:
@@ -186,7 +195,7 @@ def _set_up(user, *, signing_in: bool):
                 services.start_session(user)
                 mfa.mark_confirmed()
                 security_log.record("sign_in.succeeded", user, method="code")
-                continue_to = safe_next(next_url, _home_for(user))
+                continue_to = _after_sign_in(user, next_url)
             else:
                 continue_to = url_for("accounts.two_step")
             return _show_recovery_codes(codes, continue_to)
@@ -468,11 +477,35 @@ def turn_off_two_step():
     return render_template("accounts/turn_off_two_step.html", form=form)
 
 
+@bp.post("/account/stay-signed-in")
+@signed_in
+def stay_signed_in():
+    """'Stay signed in' in the timeout warning: the person is here, so the idle time starts
+    again from now. Nothing to show: the page they are on stays as it is."""
+    services.mark_seen(exactly=True)
+    return "", 204
+
+
+@bp.get("/account/session-time-left")
+@signed_in
+def session_time_left():
+    """How long this session has left, for the timeout warning to check before it shows
+    (the person may be busy in another tab). Asking never counts as doing something."""
+    seconds, can_extend = services.session_time_left(current_user._get_current_object())
+    # Rounded up: 0 only once the session is over, never a moment before.
+    return jsonify(ends_in=math.ceil(seconds), can_extend=can_extend)
+
+
 @bp.before_app_request
 def end_stale_sessions():
-    """Idle and absolute time limits; a poll from an open page is not the person acting."""
+    """Idle and absolute time limits; a poll from an open page is not the person acting.
+
+    A form post that arrives just after the end keeps its writing for the person to send
+    once they have signed in again (see drafts.py)."""
     if request.endpoint == "static" or "_user_id" not in session:
         return None
+    if request.endpoint == "accounts.session_time_left":
+        return None  # only reads the clocks: it neither ends the session nor extends it
     if not current_user.is_authenticated:
         return None
     user = current_user._get_current_object()
@@ -481,14 +514,28 @@ def end_stale_sessions():
         if not request.headers.get("Portal-Poll"):
             services.mark_seen()
         return None
+    kept = drafts.keep_posted(user)
     services.end_this_session()
-    security_log.record("session.expired", user, reason=reason)
+    security_log.record("session.expired", user, reason=reason, kept_writing=bool(kept))
     if getattr(g, "service", None) is None:
         return None
-    flash(_("You were signed out to keep your account safe. Sign in again to carry on."))
-    target = url_for(
-        "accounts.sign_in", next=request.full_path.rstrip("?") if request.method == "GET" else None
-    )
+    if kept:
+        session[drafts.SESSION_KEY] = kept
+        flash(
+            _(
+                "You were signed out to keep your account safe. What you wrote has not been "
+                "sent, and it is not lost: sign in again to check it and send it."
+            )
+        )
+        target = url_for("accounts.sign_in", next=request.path)
+    else:
+        flash(_("You were signed out to keep your account safe. Sign in again to carry on."))
+        if request.endpoint == "accounts.sign_in":
+            target = request.full_path.rstrip("?")  # the timeout warning sent them here
+        elif request.method == "GET":
+            target = url_for("accounts.sign_in", next=request.full_path.rstrip("?"))
+        else:
+            target = url_for("accounts.sign_in")
     if request.headers.get("HX-Request"):
         return "", 204, {"HX-Redirect": target}
     return redirect(target)
@@ -501,6 +548,29 @@ def sign_out_form():
     if not has_request_context() or not current_user.is_authenticated:
         return {}  # no form, so no CSRF token and no cookie on anonymous pages
     return {"sign_out_form": SignOutForm(formdata=None)}
+
+
+@bp.app_context_processor
+def session_timeout():
+    """What the timeout warning (static/js/timeout.mjs) needs on a signed-in page of the
+    person's service (pages outside any service, like the list of services, have none)."""
+    if (
+        not has_request_context()
+        or getattr(g, "service", None) is None
+        or not current_user.is_authenticated
+    ):
+        return {}
+    user = current_user._get_current_object()
+    ends_in, can_extend = services.session_time_left(user)
+    return {
+        "session_timeout": {
+            "idle_seconds": int(services.idle_seconds(user)),
+            "warning_seconds": current_app.config["SESSION_WARNING_SECONDS"],
+            "ends_in": math.ceil(ends_in),
+            "can_extend": can_extend,
+            "keeps_drafts": bool(drafts.fields_kept_by(request.endpoint)),
+        }
+    }
 
 
 @bp.after_request

@@ -43,6 +43,14 @@ def _language_field() -> RadioField:
     )
 
 
+# Autocomplete purposes the public forms give the person's own details. Here staff type
+# someone else's, so the browser must not offer the staff member's own (WCAG 2.2 1.3.5
+# concerns the user's own data); the names of the fields alone would make it try.
+OWN_DETAILS = frozenset(
+    {"name", "given-name", "family-name", "email", "tel", "postal-code", "street-address"}
+)
+
+
 class _ForSomeone:
     """The two questions staff answer about the person, after the person's own answers.
 
@@ -51,6 +59,13 @@ class _ForSomeone:
     """
 
     how_contacted = _how_contacted_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self:
+            render_kw = field.render_kw or {}
+            if render_kw.get("autocomplete") in OWN_DETAILS:
+                field.render_kw = {**render_kw, "autocomplete": "off"}
 
     @property
     def contact(self) -> HowContacted:

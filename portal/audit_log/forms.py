@@ -26,6 +26,7 @@ class AuditFilterForm(FlaskForm):
         description=_l(
             "What they did, and what was done to their account. Type the whole address."
         ),
+        render_kw={"autocomplete": "off"},  # someone else's address, not the reader's
     )
     record_type = SelectField(
         _l("Type of record"), widget=GovSelect(), default="", validate_choice=False

@@ -3,7 +3,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
@@ -12,7 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from portal.core.forms import reference_field, secret_words_field
+from portal.core.forms import CharacterCountWidget, reference_field, secret_words_field
 
 MESSAGE_MAX = 5000
 
@@ -31,7 +30,7 @@ FEELINGS = {
 def _message_field(label, hint=None):
     return TextAreaField(
         label,
-        widget=GovCharacterCount(),
+        widget=CharacterCountWidget(),
         description=hint,
         validators=[
             InputRequired(message=_l("Write your message")),
@@ -50,7 +49,7 @@ def optional_name_field() -> StringField:
         _l("Your name (optional)"),
         widget=GovTextInput(),
         validators=[Length(max=100, message=_l("Your name must be 100 characters or fewer"))],
-        render_kw={"autocomplete": "off", "spellcheck": "false"},
+        render_kw={"autocomplete": "name", "spellcheck": "false"},
     )
 
 

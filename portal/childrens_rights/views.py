@@ -6,6 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from portal.accounts import drafts
+from portal.accounts.drafts import keeps_drafts, restore_into
 from portal.childrens_rights import bp, services
 from portal.childrens_rights.forms import (
     FEELINGS,
@@ -33,12 +35,20 @@ def _open_thread():
     return services.conversation_for(g.service, keys.opened_id(OPEN_THREAD))
 
 
+def _thread_being_read() -> dict:
+    """Which conversation a reply kept at a session's end belongs to."""
+    return {"conversation": keys.opened_id(OPEN_THREAD)}
+
+
 @bp.route("/young-people/talk", methods=["GET", "POST"])
+@keeps_drafts("body", "name", "age", "how_to_reach", "safe_times")
 def talk():
     """Write to a Children's Rights Officer, with or without an account."""
     form = TalkForm()
     feeling = FEELINGS.get(request.args.get("feeling", ""))
-    if request.method == "GET" and feeling:
+    # What they wrote before their session ended comes back to check and send.
+    restored = restore_into(form)
+    if request.method == "GET" and feeling and not restored:
         form.body.data = str(feeling[2]) + " "  # the feelings picker starts the message
     if form.validate_on_submit():
         conversation, phrase = services.start_conversation(
@@ -114,13 +124,38 @@ def open_my_conversation(conversation_id: int):
     return redirect(url_for("childrens_rights.thread"))
 
 
+def _reopen_for_kept_reply():
+    """After signing in again, the conversation a kept reply belongs to, if it is the
+    person's own; one they opened with their words needs the words again."""
+    if not current_user.is_authenticated:
+        return None
+    context = drafts.kept_context(current_user._get_current_object(), request.endpoint)
+    if context is None:
+        return None
+    conversation = services.conversation_for(g.service, context.get("conversation"))
+    if conversation is None or conversation.user_id != current_user.id:
+        flash(
+            _(
+                "Open your messages again with your reference and secret words. "
+                "Your reply is kept for you."
+            )
+        )
+        return None
+    _remember_thread(conversation)
+    return conversation
+
+
 @bp.route("/young-people/messages/thread", methods=["GET", "POST"])
+@keeps_drafts("body", context=_thread_being_read)
 def thread():
     """Read replies and answer."""
     conversation = _open_thread()
+    if conversation is None and request.method == "GET":
+        conversation = _reopen_for_kept_reply()
     if conversation is None:
         return redirect(url_for("childrens_rights.open_messages"))
     form = ReplyForm()
+    restore_into(form, wanted=lambda context: context.get("conversation") == conversation.id)
     if form.validate_on_submit():
         services.young_person_replies(conversation, form.body.data, utcnow())
         flash(_("Your message has been sent."))
@@ -155,11 +190,13 @@ def staff_queue():
 
 
 @bp.route("/staff/childrens-rights/<int:conversation_id>", methods=["GET", "POST"])
+@keeps_drafts("body")
 @only_for(*services.OFFICER_ROLES)
 def staff_conversation(conversation_id: int):
     """One conversation: read, reply, assign, close or reopen."""
     conversation = _conversation_or_404(conversation_id)
     form = OfficerReplyForm()
+    restore_into(form, wanted=lambda context: context.get("path") == request.path)
     if form.validate_on_submit():
         services.officer_replies(conversation, current_user, form.body.data, utcnow())
         flash(_("Reply sent. The young person reads it with their reference."))

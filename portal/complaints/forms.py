@@ -4,7 +4,6 @@ complaints manager's steps."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
@@ -16,6 +15,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from portal.childrens_rights.forms import optional_name_field
 from portal.complaints.models import ClosedBecause, Complainant, Outcome
 from portal.core.forms import (
+    CharacterCountWidget,
     DayField,
     EmailField,
     UKPhone,
@@ -62,7 +62,7 @@ STAGE_NAMES = {
 def _long_text(label, hint, required_message, limit):
     return TextAreaField(
         label,
-        widget=GovCharacterCount(),
+        widget=CharacterCountWidget(),
         description=hint,
         validators=[
             InputRequired(message=required_message),

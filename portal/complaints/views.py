@@ -7,6 +7,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.accounts.drafts import keeps_drafts, restore_into
+from portal.accounts.prefill import prefill
 from portal.complaints import bp, services
 from portal.complaints.forms import (
     CLOSED_LABELS,
@@ -62,6 +64,10 @@ def start():
 
 
 def _make(form, complainant: Complainant | None, young: bool):
+    # What they wrote before their session ended comes back to check and send; else an
+    # adult's own details are filled in (a young person gives theirs only if they want).
+    if not restore_into(form) and not young:
+        prefill(form)
     if form.validate_on_submit():
         kind = complainant or Complainant(form.complainant.data)
         complaint, phrase = services.make_complaint(
@@ -94,13 +100,29 @@ def _make(form, complainant: Complainant | None, young: bool):
     return render_template("complaints/make.html", form=form, young=young)
 
 
+# Every answer of the complaint forms, kept if a session ends as one is sent.
+ADULT_ANSWERS = (
+    "complainant",
+    "on_behalf_of",
+    "body",
+    "put_right",
+    "happened_on",
+    "name",
+    "email",
+    "phone",
+)
+YOUNG_ANSWERS = ("body", "put_right", "happened_on", "wants_advocate", "name", "email", "phone")
+
+
 @bp.route("/complaints/new", methods=["GET", "POST"])
+@keeps_drafts(*ADULT_ANSWERS)
 def make():
     """An adult's complaint: for themselves or for someone else."""
     return _make(ComplaintForm(today=_today()), None, young=False)
 
 
 @bp.route("/young-people/complaint", methods=["GET", "POST"])
+@keeps_drafts(*YOUNG_ANSWERS)
 def make_young():
     """A young person's complaint, in plain words, with Exit this page."""
     return _make(YoungComplaintForm(today=_today()), Complainant.YOUNG_PERSON, young=True)

@@ -3,7 +3,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
@@ -13,6 +12,7 @@ from wtforms import IntegerField, RadioField, SelectChoice, StringField, SubmitF
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.core.forms import (
+    CharacterCountWidget,
     EmailField,
     EndsAfterStart,
     date_and_times,
@@ -140,7 +140,7 @@ class BookingForm(FlaskForm):
     )
     access_needs = TextAreaField(
         _l("Do you have any access needs? (optional)"),
-        widget=GovCharacterCount(),
+        widget=CharacterCountWidget(),
         description=_l("For example, step-free access, a hearing loop or an interpreter."),
         validators=[Length(max=1000, message=_l("Access needs must be 1000 characters or fewer"))],
         render_kw={"params": {"maxlength": 1000}},
@@ -201,7 +201,7 @@ class MessageForm(FlaskForm):
 
     message = TextAreaField(
         _l("Message"),
-        widget=GovCharacterCount(),
+        widget=CharacterCountWidget(),
         description=_l("It is sent by email to everyone with a confirmed place."),
         validators=[
             InputRequired(message=_l("Enter a message")),

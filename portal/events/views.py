@@ -7,6 +7,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from portal.accounts.models import Role
+from portal.accounts.prefill import prefill
 from portal.bookings import services as engine
 from portal.bookings.models import BookingStatus
 from portal.core.access import only_for
@@ -99,8 +100,8 @@ def book_event(event_id: int):
     if request.method == "GET" and enquiry is not None:
         form.name.data, form.email.data = enquiry.name, enquiry.email
         form.phone.data = enquiry.phone
-    elif request.method == "GET" and current_user.is_authenticated:
-        form.name.data, form.email.data = current_user.name, current_user.email
+    else:
+        prefill(form)  # a signed-in person's own details, phone number included
     if form.validate_on_submit():
         try:
             booking = events.book(

@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.accounts.prefill import prefill
 from portal.childrens_rights.services import OFFICER_ROLES
 from portal.core.access import only_for
 from portal.core.db import utcnow
@@ -55,6 +56,7 @@ def request_sent():
 def volunteer():
     """An adult offers to become an independent visitor."""
     form = VolunteerForm()
+    prefill(form)  # a signed-in person's own details
     if form.validate_on_submit():
         services.offer_to_volunteer(
             g.service,

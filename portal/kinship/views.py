@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.accounts.models import Role
+from portal.accounts.prefill import prefill
 from portal.assessments import services as assessments
 from portal.assessments.forms import AllocateForm
 from portal.core.access import only_for
@@ -36,6 +37,7 @@ def _today():
 def ask():
     """Someone who knows a child asks to be assessed to care for them."""
     form = KinshipRequestForm()
+    prefill(form)  # a signed-in person's own details
     if form.validate_on_submit():
         made = services.make_request(
             g.service,

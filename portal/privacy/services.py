@@ -346,6 +346,14 @@ _HOLDINGS = (
         _l("When your two-step sign-in recovery codes were made and used (never the codes)."),
     ),
     Holding(
+        "kept_draft",
+        (Own(user="user_id"),),
+        _l(
+            "What you wrote in a form just as you were signed out, kept for a day for you to "
+            "send after signing in again."
+        ),
+    ),
+    Holding(
         "enquiry",
         (Own(user="user_id", email="email"),),
         _l("Enquiries you made about fostering: your contact details and household."),

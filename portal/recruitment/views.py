@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from portal.accounts.models import Role
+from portal.accounts.prefill import prefill
 from portal.core.access import only_for
 from portal.core.db import utcnow
 from portal.core.htmx import redirect_to, render_page
@@ -17,6 +18,7 @@ from portal.recruitment.forms import HEARD_LABELS, INTEREST_LABELS, EnquiryForm
 def enquire():
     """Tell the fostering team you are interested."""
     form = EnquiryForm()
+    prefill(form)  # a signed-in person's own details
     if form.validate_on_submit():
         _, token = services.make_enquiry(
             g.service,

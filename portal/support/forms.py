@@ -7,7 +7,6 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
     GovRadioInput,
     GovSubmitInput,
     GovTextInput,
@@ -15,7 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import IntegerField, RadioField, SelectChoice, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from portal.core.forms import EndsAfterStart, date_and_times
+from portal.core.forms import CharacterCountWidget, EndsAfterStart, date_and_times
 from portal.core.validators import normalise_phone
 from portal.support.models import PaymentKind
 from portal.support.services import MAX_REPEATS
@@ -123,7 +122,7 @@ def _long_text(label, description, too_long):
     """A few paragraphs carers will read, with a character count."""
     return TextAreaField(
         label,
-        widget=GovCharacterCount(),
+        widget=CharacterCountWidget(),
         description=description,
         validators=[Length(max=MAX_TEXT, message=too_long)],
         render_kw={"params": {"maxlength": MAX_TEXT, "rows": 8}},

@@ -5,7 +5,6 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
     GovCheckboxesInput,
     GovRadioInput,
     GovSubmitInput,
@@ -31,7 +30,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.core.forms import EndsAfterStart, date_and_times
+from portal.core.forms import CharacterCountWidget, EndsAfterStart, date_and_times
 from portal.training.models import TSDS_STANDARDS, Audience, CourseFormat, Topic
 
 MAX_CAPACITY = 200
@@ -285,7 +284,7 @@ class CancelForm(FlaskForm):
 
     reason = TextAreaField(
         _l("Why are you cancelling?"),
-        widget=GovCharacterCount(),
+        widget=CharacterCountWidget(),
         description=_l("For example, a child is unwell or you have a placement meeting."),
         filters=[strip],
         validators=[
@@ -321,7 +320,7 @@ ANSWER_LIMIT = 1000
 def _answer(label, missing, description=""):
     return TextAreaField(
         label,
-        widget=GovCharacterCount(),
+        widget=CharacterCountWidget(),
         description=description,
         filters=[strip],
         validators=[

@@ -17,17 +17,65 @@ ExitThisPage.prototype.exitPage = function leaveWithoutHistory() {
 
 initAll();
 
+// A control in a region htmx is about to replace, to find again once the new content is in.
+let focusBeforeSwap = null;
+
+// The same control in new content: the same link, or the same named button or field of the
+// same form (htmx itself finds controls that have an id).
+function sameControl(old, region) {
+  const form = old.form ? old.form.getAttribute("action") : null;
+  return [...region.querySelectorAll(old.tagName)].find((candidate) =>
+    old.tagName === "A"
+      ? candidate.getAttribute("href") === old.getAttribute("href")
+      : candidate.name === old.name &&
+        candidate.value === old.value &&
+        (candidate.form ? candidate.form.getAttribute("action") : null) === form,
+  );
+}
+
+const textOf = (node) => node.textContent.replace(/\s+/g, " ").trim();
+
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const { target, requestConfig, serverResponse } = event.detail;
+  // A poll that brings back what is already shown is not swapped: replacing it would take
+  // focus from whoever is on a link in it and make screen readers read it all again.
+  if (requestConfig && requestConfig.headers["Portal-Poll"] && event.detail.shouldSwap) {
+    const fresh = document.createElement("template");
+    fresh.innerHTML = serverResponse;
+    if (textOf(fresh.content) === textOf(target)) {
+      event.detail.shouldSwap = false;
+      focusBeforeSwap = null;
+      return;
+    }
+  }
+  const active = document.activeElement;
+  focusBeforeSwap = active && active !== document.body && target.contains(active) ? active : null;
+});
+
 // Content swapped in by htmx may hold components that need starting, and focus should move
 // to a region that asks for it (an error summary, or a heading marked data-focus-after-swap).
+// Otherwise a control that had focus and was replaced (by a poll refreshing a list, or a
+// register row redrawn after a button in it was pressed) hands focus to its new copy, so
+// keyboard users keep their place instead of being sent back to the top of the page.
+// htmx fires this on each piece of new content: the target's, or for an outerHTML swap the
+// elements that replaced it, and anything swapped out of band.
 document.addEventListener("htmx:afterSwap", (event) => {
-  const target = event.detail.target;
-  initAll({ scope: target });
-  const focusable = target.querySelector("[data-focus-after-swap], .govuk-error-summary");
+  const region = event.target;
+  initAll({ scope: region });
+  const wanted = "[data-focus-after-swap], .govuk-error-summary";
+  const focusable = region.matches(wanted) ? region : region.querySelector(wanted);
   if (focusable) {
     if (!focusable.hasAttribute("tabindex")) {
       focusable.setAttribute("tabindex", "-1");
     }
     focusable.focus();
+    focusBeforeSwap = null;
+  } else if (focusBeforeSwap && !focusBeforeSwap.isConnected) {
+    const again = sameControl(focusBeforeSwap, region);
+    if (again) {
+      again.focus({ preventScroll: true });
+      focusBeforeSwap = null;
+    }
   }
 });
 

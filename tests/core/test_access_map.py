@@ -167,8 +167,9 @@ ROLE_ACCOUNTS = {
     role: next(local for local, _, roles, _ in DEMO_ACCOUNTS if role in roles) for role in Role
 } | {Role.PROSPECTIVE_CARER: "jo.patel"}
 # Statuses a person the route allows may get: the page, a redirect (not to sign in), a
-# form's own refusal of an empty post, or not found for an id that is not theirs.
-ALLOWED = {200, 301, 302, 303, 400, 404, 409, 410}
+# form's own refusal of an empty post, or not found for an id that is not theirs; 204 is
+# the answer with nothing to show ('Stay signed in').
+ALLOWED = {200, 204, 301, 302, 303, 400, 404, 409, 410}
 
 
 @dataclass(frozen=True)

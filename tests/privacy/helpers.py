@@ -5,9 +5,17 @@ it here (the coverage test names the table that has none).
 """
 
 import itertools
+import json
 from datetime import date, timedelta
 
-from portal.accounts.models import AccountToken, CarerType, RecoveryCode, TokenPurpose, User
+from portal.accounts.models import (
+    AccountToken,
+    CarerType,
+    KeptDraft,
+    RecoveryCode,
+    TokenPurpose,
+    User,
+)
 from portal.applications.models import Application, ApplicationStep, Stage
 from portal.assessments.models import Assessment, AssessmentCheck, AssessmentSession, CheckKind
 from portal.assisted.models import AssistedAction, AssistedKind, HowContacted
@@ -242,6 +250,17 @@ def everything_about(service, person: User, staff: User, *, words: str) -> None:
         )
     )
     db.session.add(RecoveryCode(user_id=person.id, code_hash=f"code-{number()}"))
+    db.session.add(
+        KeptDraft(
+            service_id=sid,
+            user_id=person.id,
+            key_hash=f"draft-{number()}",
+            endpoint="childrens_rights.talk",
+            path=f"/{service.slug}/young-people/talk",
+            fields=json.dumps({"fields": {"body": [words]}, "context": {}}),
+            expires_at=utcnow() + timedelta(hours=1),
+        )
+    )
 
     asked = enquiry(service, person, notes=f"Enquiry notes: {words}")
     event = information_event(service)

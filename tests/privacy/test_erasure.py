@@ -244,7 +244,7 @@ def test_records_the_law_keeps_are_not_erased_and_the_page_says_why(
     page = client_request.get(url)
     assert page.h1 == "Their records must be kept"
     assert why in page.soup.select_one("#reasons").get_text(" ")
-    assert page.soup.select_one("form button") is None
+    assert page.soup.select_one("main form button") is None
     before = services.rows_about(Subject.of(person)).total
     page = client_request.post_form(
         url, {}, expected_status=200, form_page="/leicestershire/account"
