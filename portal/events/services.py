@@ -86,8 +86,9 @@ EVENTS_PER_PAGE = 20
 
 def upcoming_events_page(
     service: FosteringService, now: datetime, filters: EventFilters, page: int
-) -> tuple[list[InformationEvent], int]:
-    """One page of the events to come (soonest first), and how many pages there are."""
+) -> tuple[list[InformationEvent], int, int]:
+    """One page of the events to come (soonest first), how many pages there are and how
+    many events match."""
     total = db.session.scalar(
         _filtered(
             select(func.count(InformationEvent.id))
@@ -106,7 +107,7 @@ def upcoming_events_page(
     found = db.session.scalars(
         query.limit(EVENTS_PER_PAGE).offset((page - 1) * EVENTS_PER_PAGE)
     ).unique()
-    return list(found), pages
+    return list(found), pages, total
 
 
 def filter_choices(service: FosteringService, now: datetime) -> tuple[list, list]:

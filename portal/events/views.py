@@ -59,7 +59,7 @@ def list_events():
     places, months = events.filter_choices(g.service, now)
     wanted = request.args.get("page", "1")
     page = int(wanted) if wanted.isdigit() and len(wanted) < 6 else 1
-    found, pages = events.upcoming_events_page(g.service, now, filters, page)
+    found, pages, total = events.upcoming_events_page(g.service, now, filters, page)
     page = min(page, pages)
 
     def href(number: int) -> str:
@@ -74,6 +74,7 @@ def list_events():
         "events/list_events.html",
         "events/_event_list.html",
         events=found,
+        total=total,
         filters=filters,
         places=places,
         months=months,

@@ -52,6 +52,53 @@ document.addEventListener("htmx:beforeSwap", (event) => {
   focusBeforeSwap = active && active !== document.body && target.contains(active) ? active : null;
 });
 
+// Parts of a page that refresh themselves can be stopped (WCAG 2.2.2 Pause, Stop, Hide):
+// each has a 'Stop updating' button, hidden until now because refreshing needs JavaScript.
+// A stopped part makes no more requests until it is started again.
+function startLiveUpdateControls(scope) {
+  for (const control of scope.querySelectorAll("[data-live-updates]")) {
+    const region = document.getElementById(control.dataset.liveUpdates);
+    const button = control.querySelector("button");
+    if (!region || !button || !control.hidden) {
+      continue;
+    }
+    control.hidden = false;
+    const show = () => {
+      button.textContent = region.hasAttribute("data-updates-stopped")
+        ? button.dataset.startText
+        : button.dataset.stopText;
+    };
+    show();
+    button.addEventListener("click", () => {
+      region.toggleAttribute("data-updates-stopped");
+      show();
+    });
+  }
+}
+startLiveUpdateControls(document);
+
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const { elt, requestConfig } = event.detail;
+  if (requestConfig.headers["Portal-Poll"] && elt.closest("[data-updates-stopped]")) {
+    event.preventDefault();
+  }
+});
+
+// A list narrowed in place by a person's own choice says how many it now shows, in a
+// status region outside it, rather than being a live region itself: a live list would be
+// read out whole, and again each time it refreshed.
+document.addEventListener("htmx:afterSettle", (event) => {
+  const { requestConfig, target } = event.detail;
+  if (!target || !target.id || (requestConfig && requestConfig.headers["Portal-Poll"])) {
+    return;
+  }
+  const status = document.querySelector(`[data-status-for="${target.id}"]`);
+  const summary = target.querySelector("[data-list-summary]");
+  if (status && summary) {
+    status.textContent = textOf(summary);
+  }
+});
+
 // Content swapped in by htmx may hold components that need starting, and focus should move
 // to a region that asks for it (an error summary, or a heading marked data-focus-after-swap).
 // Otherwise a control that had focus and was replaced (by a poll refreshing a list, or a
@@ -62,6 +109,7 @@ document.addEventListener("htmx:beforeSwap", (event) => {
 document.addEventListener("htmx:afterSwap", (event) => {
   const region = event.target;
   initAll({ scope: region });
+  startLiveUpdateControls(region);
   const wanted = "[data-focus-after-swap], .govuk-error-summary";
   const focusable = region.matches(wanted) ? region : region.querySelector(wanted);
   if (focusable) {

@@ -183,3 +183,49 @@ def test_every_events_page_has_no_axe_violations(
     assert_accessible(page)
     checked += 1
     print(f"axe-core: {checked} events pages checked at {viewport['width']}px, 0 violations")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_the_places_left_update_themselves_and_can_be_stopped(
+    app, new_page, leicestershire, make_event, javascript
+):
+    """WCAG 2.2.2 Pause, Stop, Hide: an event's page checks its places left every 30
+    seconds, says so, and has a button that stops it. Without JavaScript nothing refreshes
+    and there is nothing to stop."""
+    event = make_event(capacity=20)
+    page = new_page(viewport=PHONE, javascript=javascript)
+    if javascript:
+        page.clock.install()
+    page.goto(f"/leicestershire/events/{event.id}")
+    seats = page.locator("#event-seats")
+    expect(seats).to_have_text("20 places left")
+    stop = page.get_by_role("button", name="Stop updating")
+    if not javascript:
+        expect(stop).to_be_hidden()
+        expect(page.get_by_text("updated every 30 seconds")).to_be_hidden()
+        return
+
+    expect(page.get_by_text("The places left are updated every 30 seconds.")).to_be_visible()
+    expect(seats).to_have_attribute("aria-live", "polite")  # a change is read out, once
+    with app.test_request_context():
+        _book(event, "First", "first@example.org")
+    page.clock.fast_forward(31_000)
+    expect(seats).to_have_text("19 places left")
+
+    stop.click()
+    start = page.get_by_role("button", name="Start updating again")
+    expect(start).to_be_visible()
+    with app.test_request_context():
+        _book(event, "Second", "second@example.org")
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.clock.fast_forward(95_000)
+    page.wait_for_timeout(200)
+    assert asked == []
+    expect(seats).to_have_text("19 places left")
+
+    start.click()
+    expect(page.get_by_role("button", name="Stop updating")).to_be_visible()
+    page.clock.fast_forward(31_000)
+    expect(seats).to_have_text("18 places left")
+    assert_accessible(page)

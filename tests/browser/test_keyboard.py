@@ -229,14 +229,21 @@ def test_an_anonymous_visitor_finds_an_event_and_books_it_with_the_keyboard(
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
     assert tab_to(page, page.get_by_label("Place")) == ['select#place "Place"']
-    # Choosing a place updates the list in place; it is a live region, so it is read out.
-    htmx_update(page, "ArrowDown")
+    # Choosing a place updates the list in place, and a status region says how many events
+    # it now shows (the list itself is not read out whole).
+    chosen = htmx_update(page, "ArrowDown")
+    assert chosen["announced"] == ["1 event"], chosen
     expect(page.get_by_label("Place")).to_have_value(re.compile(r".+"))
     expect(page.locator("#event-list")).not_to_contain_text("Online evening")
+    # The list refreshes itself every 30 seconds, and says so beside a button that stops it
+    # (2.2.2 Pause, Stop, Hide).
+    stop = page.get_by_role("button", name="Stop updating")
+    expect(page.locator("[data-live-updates]")).to_contain_text("updated every 30 seconds")
+    tab_to(page, stop)
     tab_to(page, named("County Hall afternoon"))
 
-    # The list refreshes itself every 30 seconds. Unchanged, it is left alone; changed, it
-    # is read out, and whoever is on a link in it keeps their place.
+    # Unchanged, the list is left alone; changed, it is redrawn quietly (a refresh nobody
+    # asked for is not read out), and whoever is on a link in it keeps their place.
     link = page.get_by_role("link", name="County Hall afternoon")
     watch_update(page)
     page.clock.fast_forward(31_000)
@@ -256,9 +263,39 @@ def test_an_anonymous_visitor_finds_an_event_and_books_it_with_the_keyboard(
     watch_update(page)
     page.clock.fast_forward(31_000)
     refreshed = update_done(page)
-    assert refreshed["announced"] and "19 places left" in refreshed["announced"][0], refreshed
-    stop = _focus_stop(page, link.element_handle())
-    assert stop["found"] and stop["visible"] and not stop["obscured"], stop
+    assert refreshed["swapped"] == ["event-list"] and refreshed["announced"] == [], refreshed
+    expect(page.locator("#event-list")).to_contain_text("19 places left")
+    where = _focus_stop(page, link.element_handle())
+    assert where["found"] and where["visible"] and not where["obscured"], where
+
+    # Stopped with the keyboard, it asks for nothing more until started again.
+    tab_to(page, stop, backwards=True)
+    press(page, "Enter")
+    expect(page.get_by_role("button", name="Start updating again")).to_be_focused()
+    with app.test_request_context():
+        events.book(
+            event,
+            name="Someone else",
+            email="someone.else@example.org",
+            phone="07700900112",
+            seats=1,
+            access_needs="",
+            locale="en",
+            now=utcnow(),
+        )
+    polls = []
+    page.on("request", lambda sent: polls.append(sent.url))
+    page.clock.fast_forward(61_000)
+    page.wait_for_timeout(200)
+    assert polls == [], polls
+    expect(page.locator("#event-list")).to_contain_text("19 places left")
+    press(page, "Enter")
+    expect(page.get_by_role("button", name="Stop updating")).to_be_focused()
+    watch_update(page)
+    page.clock.fast_forward(31_000)
+    assert update_done(page)["swapped"] == ["event-list"]
+    expect(page.locator("#event-list")).to_contain_text("18 places left")
+    tab_to(page, link)
     enter_and_wait(page)
 
     expect(page.locator("h1")).to_have_text("County Hall afternoon")

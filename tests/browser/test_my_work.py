@@ -30,6 +30,15 @@ def test_a_manager_assigns_an_item_filters_to_mine_and_marks_one_done(
     counts = page.locator("#work-counts")
     expect(counts.locator("[data-count=complaints]")).to_have_text("2")
     expect(counts.locator("[data-count=urgent-messages]")).to_have_text("1")
+    # The counts refresh every minute with JavaScript, beside a button that stops them.
+    refresh = page.get_by_role("button", name="Stop updating")
+    if javascript:
+        expect(refresh).to_be_visible()
+        refresh.click()
+        expect(page.locator("#work-counts")).to_have_attribute("data-updates-stopped", "")
+        page.get_by_role("button", name="Start updating again").click()
+    else:
+        expect(refresh).to_be_hidden()
     check(page)
 
     queue = page.locator("#queue-complaints")
