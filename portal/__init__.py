@@ -163,7 +163,7 @@ def _init_template_context(app: Flask) -> None:
     from flask_babel import get_locale
 
     from portal.core import dates
-    from portal.core.i18n import LANGUAGE_NAMES, available_languages, text_direction
+    from portal.core.i18n import LANGUAGE_NAMES, available_languages, text_direction, web_font
     from portal.core.validators import format_phone
     from portal.organisation.services import brand_colours
 
@@ -172,6 +172,7 @@ def _init_template_context(app: Flask) -> None:
         language_names=LANGUAGE_NAMES,
         available_languages=available_languages,
         text_direction=text_direction,
+        web_font=web_font,
         brand_colours=brand_colours,
     )
 

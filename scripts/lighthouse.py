@@ -57,6 +57,7 @@ TARGETS = [
     Target("sign-in", f"/{SERVICE}/sign-in"),
     Target("young-people", f"/{SERVICE}/young-people"),
     Target("home-urdu", f"/{SERVICE}/", language="ur"),
+    Target("home-gujarati", f"/{SERVICE}/", language="gu"),
     Target("carer-training", f"/{SERVICE}/training", account="carer"),
     Target("staff-home", f"/{SERVICE}/staff/", account="recruitment"),
 ]

@@ -47,6 +47,7 @@ class PageSpec:
     name: str
     path: str
     account: str | None = None  # a demo account's role part: carer, recruitment …
+    language: str | None = None  # chosen first, as a person would; Urdu and Gujarati fetch a font
 
 
 PAGES = [
@@ -57,6 +58,8 @@ PAGES = [
     PageSpec("young-people", f"/{SERVICE}/young-people"),
     PageSpec("carer-training", f"/{SERVICE}/training", account="carer"),
     PageSpec("staff-home", f"/{SERVICE}/staff/", account="recruitment"),
+    PageSpec("home-urdu", f"/{SERVICE}/", language="ur"),
+    PageSpec("home-gujarati", f"/{SERVICE}/", language="gu"),
 ]
 
 
@@ -236,6 +239,8 @@ def measure(browser, base: str, spec: PageSpec) -> tuple[Visit, Visit]:
             spec.path = first_event_path(page, base)
         if spec.account:
             sign_in(page, base, spec.account)
+        if spec.language:
+            page.goto(f"{base}/language/{spec.language}?next={spec.path}")
         log.cdp.send("Network.clearBrowserCache")
         first = log.visit(page, base + spec.path)
         repeat = log.visit(page, base + spec.path)

@@ -91,3 +91,16 @@ def select_locale() -> str:
 def text_direction(locale: str) -> str:
     """'rtl' for right-to-left scripts, otherwise 'ltr'."""
     return "rtl" if locale in current_app.config["RTL_LANGUAGES"] else "ltr"
+
+
+# The web font each language's pages are drawn in, where the system's own will not do
+# (static/src/app.scss): the build's file, for the page to preload.
+WEB_FONTS = {
+    "ur": "dist/noto-naskh-arabic-arabic-400-normal.woff2",
+    "gu": "dist/noto-sans-gujarati-gujarati-400-normal.woff2",
+}
+
+
+def web_font(locale: str) -> str | None:
+    """The built font file a page in `locale` is drawn in, or None for the system's."""
+    return WEB_FONTS.get(locale)
