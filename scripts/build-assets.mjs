@@ -9,6 +9,7 @@
 // Each text file in dist/ also gets `.gz` and `.br` siblings, compressed once here at the
 // highest settings, which the app sends to browsers that accept them.
 import { compile } from "sass";
+import subsetFont from "subset-font";
 import { createHash } from "node:crypto";
 import {
   existsSync,
@@ -48,19 +49,45 @@ for (const [from, to] of Object.entries(copies)) {
 }
 
 // Web fonts: exactly the files the compiled stylesheet points at (`url(/static/dist/x.woff2)`
-// in its @font-face rules), copied from the @fontsource package that ships each, so a weight
+// in its @font-face rules), taken from the @fontsource package that ships each, so a weight
 // or subset the CSS does not use is never served. A name no package has fails the build.
-const FONT_URL = /url\((["']?)\/static\/dist\/([^"')]+\.woff2)\1\)/g;
+// Each file is cut down to the characters its rule's `unicode-range` names (HarfBuzz keeps
+// every glyph those characters need to join and combine): a package's Arabic subset serves
+// Persian, Sindhi and more, and the Urdu pages need only half of it.
+const FONT_URL = /url\((["']?)\/static\/dist\/([^"')]+\.woff2)\1\)/;
 const fontsource = join(root, "node_modules", "@fontsource");
-const fonts = [...new Set([...css.css.matchAll(FONT_URL)].map((match) => match[2]))];
-for (const font of fonts) {
+const faces = new Map();
+for (const [rule] of css.css.matchAll(/@font-face\s*\{[^}]*\}/g)) {
+  const url = rule.match(FONT_URL);
+  const range = rule.match(/unicode-range:\s*([^;}]+)/i);
+  if (url) faces.set(url[2], range ? range[1] : null);
+}
+const fonts = [...faces.keys()];
+
+// Every character a `unicode-range` value covers ("U+0600-06FF, U+200C, U+4??").
+function charactersIn(range) {
+  let text = "";
+  for (const part of range.split(",")) {
+    const [start, end] = part.trim().replace(/^U\+/i, "").split("-");
+    const first = parseInt(start.replace(/\?/g, "0"), 16);
+    const last = parseInt(end ?? start.replace(/\?/g, "F"), 16);
+    for (let code = first; code <= last; code += 1) text += String.fromCodePoint(code);
+  }
+  return text;
+}
+
+for (const [font, range] of faces) {
   const from = readdirSync(fontsource)
     .map((name) => join(fontsource, name, "files", font))
     .find((path) => existsSync(path));
   if (!from) {
     throw new Error(`app.css asks for ${font}, which no @fontsource package has`);
   }
-  writeFileSync(join(dist, font), readFileSync(from));
+  const whole = readFileSync(from);
+  const subset = range
+    ? await subsetFont(whole, charactersIn(range), { targetFormat: "woff2" })
+    : whole;
+  writeFileSync(join(dist, font), subset);
 }
 
 // Names as the templates ask for them (relative to static/), dependencies before the files
