@@ -31,7 +31,7 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from queue import Queue
-from urllib.parse import quote, urldefrag, urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from flask import template_rendered
@@ -39,7 +39,15 @@ from playwright.sync_api import sync_playwright
 
 from portal.demo.services import DEMO_ACCOUNTS, load_demo_data
 from tests.browser.conftest import AXE_SOURCE, WCAG_TAGS
-from tests.core.crawl import NOT_FOLLOWED, TOKEN_ROUTES, demo_client, key, make_secrets, match
+from tests.core.crawl import (
+    PERSONAL_STARTS,
+    TOKEN_ROUTES,
+    demo_client,
+    key,
+    make_secrets,
+    match,
+    to_follow,
+)
 
 SERVICES = ("leicestershire", "lancashire")
 LANGUAGES = ("en", "pl", "ur", "gu")
@@ -51,20 +59,8 @@ WORKERS = 2
 SESSION_COOKIE = "portal_session"
 # Pages outside any service, open to everyone.
 OUTSIDE_SERVICES = ["/", "/accessibility", "/privacy", "/cookies"]
-# Where a signed-in person's walk starts; a start that is not theirs sends them elsewhere
-# or is refused, and leads nowhere.
-PERSONAL_STARTS = [
-    "account",
-    "training",
-    "training/my-training",
-    "tsds",
-    "my-application",
-    "my-application/paperwork",
-    "young-people/messages",
-    "complaints/follow",
-    "staff/",
-    "staff/people/?q=demo",
-]
+# Where a signed-in person's walk starts: their own pages, and staff's.
+STARTS = [*PERSONAL_STARTS, "staff/", "staff/people/?q=demo"]
 LINK = re.compile(r"<a\s[^>]*?href=\"([^\"]*)\"")
 TIMES = "\N{MULTIPLICATION SIGN}"
 
@@ -225,7 +221,7 @@ def _people(app):
         public = yield from _walked(app, anonymous, starts, set(), seen)
         for local, *_ in DEMO_ACCOUNTS:
             person = Person(slug, local, demo_client(app, local, slug))
-            starts = [f"/{slug}/{path}" for path in PERSONAL_STARTS]
+            starts = [f"/{slug}/{path}" for path in STARTS]
             yield from _walked(app, person, starts, public, seen)
 
 
@@ -273,14 +269,9 @@ def _walk(app, client, starts: list[str], *, within: str, leave: set[str]) -> di
             else:
                 links = []
             for href in links:
-                href = urldefrag(href)[0].removeprefix("http://localhost")
-                if (
-                    href.startswith(within)
-                    and href not in queued
-                    and not any(part in href for part in NOT_FOLLOWED)
-                ):
-                    queued.add(href)
-                    queue.append(href)
+                if followed := to_follow(href, within, queued):
+                    queued.add(followed)
+                    queue.append(followed)
     finally:
         template_rendered.disconnect(record, app)
     return pages

@@ -46,6 +46,31 @@ URL_VALUES = {"check": "dbs_checked", "code": "pl"}
 # Links never followed: signing out ends the session being walked, and choosing a
 # language changes every page after it.
 NOT_FOLLOWED = ("/sign-out", "/language/")
+# Where a signed-in person's own pages start, in the service (after /<service>/); a start
+# that is not theirs sends them elsewhere or is refused, and leads nowhere.
+PERSONAL_STARTS = [
+    "account",
+    "training",
+    "training/my-training",
+    "tsds",
+    "my-application",
+    "my-application/paperwork",
+    "young-people/messages",
+    "complaints/follow",
+]
+
+
+def to_follow(href: str, within: str, queued: set[str]) -> str | None:
+    """The path a link leads to, when a walk kept within `within` should go there next:
+    not yet queued, and not a link that would change the walk (NOT_FOLLOWED)."""
+    href = urldefrag(href)[0].removeprefix("http://localhost")
+    if (
+        href.startswith(within)
+        and href not in queued
+        and not any(part in href for part in NOT_FOLLOWED)
+    ):
+        return href
+    return None
 
 
 def demo_client(app, local: str, slug: str = SLUG):
@@ -264,14 +289,9 @@ def crawl(
         else:
             links = []
         for href in links:
-            href = urldefrag(href)[0].removeprefix("http://localhost")
-            if (
-                href.startswith(within)
-                and not any(part in href for part in NOT_FOLLOWED)
-                and href not in queued
-            ):
-                queued.add(href)
-                queue.append(href)
+            if followed := to_follow(href, within, queued):
+                queued.add(followed)
+                queue.append(followed)
     return result
 
 

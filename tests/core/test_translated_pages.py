@@ -39,6 +39,7 @@ from portal.demo.services import DEMO_PASSWORD, load_demo_data
 from tests.core.crawl import (
     NOT_FOLLOWED,
     OTHER_SLUG,
+    PERSONAL_STARTS,
     SLUG,
     Form,
     crawl,
@@ -146,16 +147,7 @@ ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
 LINK_OR_EMAIL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\b[\w.-]+\.(?:uk|org|com)\b")
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%%")
 # Where the walkers start, in the service: people with an account, visitors, staff.
-MINE = [
-    "account",
-    "training",
-    "training/my-training",
-    "tsds",
-    "my-application",
-    "my-application/paperwork",
-    "young-people/messages",
-    "complaints/follow",
-]
+MINE = PERSONAL_STARTS
 PUBLIC = [
     "",
     "young-people",
