@@ -407,9 +407,10 @@ def test_an_approved_carer_books_training_and_sends_tsds_evidence_with_the_keybo
     tab_to(page, page.get_by_role("link", name="Find and book training"))
     enter_and_wait(page)
 
-    # Ticking the box narrows the list in place; the list is a live region.
+    # Ticking the box narrows the list in place, and a status region says how many are left.
     tab_to(page, page.get_by_label("Only courses that count for my TSDS"))
-    htmx_update(page, "Space")
+    narrowed = htmx_update(page, "Space")
+    assert re.fullmatch(r"\d+ sessions?, \d+ online modules?", narrowed["announced"][0]), narrowed
     expect(page.locator("#training-list")).not_to_contain_text("Online first aid")
     tab_to(page, page.get_by_role("button", name=re.compile(r"^Book\s*: Safer caring")))
     enter_and_wait(page)
