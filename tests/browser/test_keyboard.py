@@ -214,6 +214,21 @@ def enter_and_wait(page, key: str = "Enter") -> None:
         page.keyboard.press(key)
 
 
+def _someone_books(app, event, email: str) -> None:
+    """Someone else books one place, as if on another phone."""
+    with app.test_request_context():
+        events.book(
+            event,
+            name="Someone",
+            email=email,
+            phone="07700900111",
+            seats=1,
+            access_needs="",
+            locale="en",
+            now=utcnow(),
+        )
+
+
 def test_an_anonymous_visitor_finds_an_event_and_books_it_with_the_keyboard(
     app, keyboard_page, leicestershire, make_event
 ):
@@ -249,17 +264,7 @@ def test_an_anonymous_visitor_finds_an_event_and_books_it_with_the_keyboard(
     page.clock.fast_forward(31_000)
     assert update_done(page, swap=False)["swapped"] == []
     assert _focus_stop(page, link.element_handle())["found"]
-    with app.test_request_context():
-        events.book(
-            event,
-            name="Someone",
-            email="someone@example.org",
-            phone="07700900111",
-            seats=1,
-            access_needs="",
-            locale="en",
-            now=utcnow(),
-        )
+    _someone_books(app, event, "someone@example.org")
     watch_update(page)
     page.clock.fast_forward(31_000)
     refreshed = update_done(page)
@@ -272,17 +277,7 @@ def test_an_anonymous_visitor_finds_an_event_and_books_it_with_the_keyboard(
     tab_to(page, stop, backwards=True)
     press(page, "Enter")
     expect(page.get_by_role("button", name="Start updating again")).to_be_focused()
-    with app.test_request_context():
-        events.book(
-            event,
-            name="Someone else",
-            email="someone.else@example.org",
-            phone="07700900112",
-            seats=1,
-            access_needs="",
-            locale="en",
-            now=utcnow(),
-        )
+    _someone_books(app, event, "someone.else@example.org")
     polls = []
     page.on("request", lambda sent: polls.append(sent.url))
     page.clock.fast_forward(61_000)
