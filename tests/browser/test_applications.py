@@ -1,42 +1,17 @@
 """After the initial visit: the team decides at its weekly meeting and the applicant follows
 it on a phone, with and without JavaScript; axe-core on every page added."""
 
-from datetime import timedelta
-
 import pytest
 from playwright.sync_api import expect
 
 from portal.accounts.models import Role
-from portal.core.db import utcnow
-from portal.core.extensions import db
-from portal.visits.models import Recommendation, VisitRecord
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, sign_in
-from tests.visits.helpers import make_booking, make_slot
+from tests.visits.helpers import visited_applicant
 
 
 @pytest.fixture
 def visited(leicestershire, make_user):
-    visitor = make_user(leicestershire, Role.INITIAL_VISITOR, name="Ira Visitor")
-    applicant = make_user(leicestershire, Role.PROSPECTIVE_CARER, name="Alex Applicant")
-    booking = make_booking(
-        leicestershire,
-        make_slot(leicestershire, visitor, utcnow() - timedelta(days=4)),
-        user=applicant,
-    )
-    db.session.add(
-        VisitRecord(
-            service_id=leicestershire.id,
-            booking_id=booking.id,
-            written_by_id=visitor.id,
-            motivation="Wants to help teenagers.",
-            understanding="Good.",
-            skills="Youth worker.",
-            recommendation=Recommendation.PROGRESS_TO_ASSESSMENT,
-            written_at=utcnow() - timedelta(days=3),
-        )
-    )
-    db.session.commit()
-    return applicant
+    return visited_applicant(leicestershire, make_user)
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])

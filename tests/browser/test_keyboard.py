@@ -10,19 +10,18 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from portal.accounts.models import CarerType, Role
+from portal.accounts.models import Role
 from portal.bookings.models import Booking, BookingStatus
 from portal.core.db import utcnow
 from portal.core.extensions import db
-from portal.core.times import london_today
 from portal.events import services as events
-from portal.tsds import services as tsds
 from portal.tsds.models import Evidence, EvidenceStatus
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.conftest import PASSWORD, one_time_code
 from tests.paperwork.helpers import PDF
 from tests.staff.test_my_work import conversation
 from tests.training import conftest as training_fixtures
+from tests.tsds.helpers import approved_carer
 
 make_course = training_fixtures.make_course
 make_session = training_fixtures.make_session
@@ -387,15 +386,7 @@ def test_an_approved_carer_books_training_and_sends_tsds_evidence_with_the_keybo
 ):
     make_session(title="Online first aid", online=True, starts_in=timedelta(days=6))
     session = make_session(title="Safer caring", tsds=True, starts_in=timedelta(days=14))
-    carer = make_user(leicestershire, Role.APPROVED_CARER, name="Casey Carer")
-    tsds.create_household(
-        leicestershire,
-        name="Casey Carer",
-        carers=[carer],
-        carer_type=CarerType.MAINSTREAM,
-        approved_on=london_today(utcnow()) - timedelta(days=100),
-        social_worker=make_user(leicestershire, Role.SUPERVISING_SOCIAL_WORKER),
-    )
+    carer = approved_carer(leicestershire, make_user)
     page = keyboard_page(PHONE)
     sign_in_with_keyboard(page, carer.email)
     to_foster_carers_page(page)

@@ -8,12 +8,9 @@ from datetime import timedelta
 import pytest
 
 from portal.accounts.models import Role
-from portal.core.db import utcnow
-from portal.core.extensions import db
-from portal.visits.models import Recommendation, VisitRecord
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.training import conftest as training_fixtures
-from tests.visits.helpers import make_booking, make_slot
+from tests.visits.helpers import visited_applicant
 
 make_course = training_fixtures.make_course
 make_session = training_fixtures.make_session
@@ -106,27 +103,7 @@ class Tour:
 @pytest.fixture
 def applicant(leicestershire, make_user):
     """An applicant whose initial visit is written up, so their tracker has steps done."""
-    visitor = make_user(leicestershire, Role.INITIAL_VISITOR, name="Ira Visitor")
-    person = make_user(leicestershire, Role.PROSPECTIVE_CARER, name="Alex Applicant")
-    booking = make_booking(
-        leicestershire,
-        make_slot(leicestershire, visitor, utcnow() - timedelta(days=4)),
-        user=person,
-    )
-    db.session.add(
-        VisitRecord(
-            service_id=leicestershire.id,
-            booking_id=booking.id,
-            written_by_id=visitor.id,
-            motivation="Wants to help teenagers.",
-            understanding="Good.",
-            skills="Youth worker.",
-            recommendation=Recommendation.PROGRESS_TO_ASSESSMENT,
-            written_at=utcnow() - timedelta(days=3),
-        )
-    )
-    db.session.commit()
-    return person
+    return visited_applicant(leicestershire, make_user)
 
 
 def test_public_pages_in_every_language_pass_axe_and_fit_a_320px_phone(

@@ -97,6 +97,22 @@ def post(client, url: str, data: dict, slug: str = SLUG):
     return client.post(url, data={"csrf_token": csrf_token(client, slug), **data})
 
 
+def offer_to_volunteer(client) -> None:
+    """Offer to be an independent visitor, so the demo has a volunteer's pages to walk."""
+    offered = post(
+        client,
+        f"/{SLUG}/independent-visitors/volunteer",
+        {
+            "name": "Val Volunteer",
+            "email": "val@example.org",
+            "phone": "07700 900789",
+            "postcode": "LE1 1AA",
+            "why": "I had an independent visitor myself.",
+        },
+    )
+    assert offered.status_code == 302, "the volunteer's offer was refused"
+
+
 def match(app, path: str, method: str = "GET") -> tuple[Rule | None, dict]:
     """The rule (and its values) a path reaches with this method, or (None, {})."""
     adapter = app.url_map.bind("localhost")

@@ -59,6 +59,7 @@ from tests.core.crawl import (
     make_secrets,
     match,
     method_of,
+    offer_to_volunteer,
     post,
     url_for_every_route,
 )
@@ -263,18 +264,7 @@ def _demo_user(local: str, slug: str = SLUG) -> User:
 def demo(app):
     assert load_demo_data(only_if_empty=False)
     anonymous = app.test_client()
-    volunteered = post(
-        anonymous,
-        f"/{SLUG}/independent-visitors/volunteer",
-        {
-            "name": "Val Volunteer",
-            "email": "val@example.org",
-            "phone": "07700 900789",
-            "postcode": "LE1 1AA",
-            "why": "I had an independent visitor myself.",
-        },
-    )
-    assert volunteered.status_code == 302, "the volunteer's offer was refused"
+    offer_to_volunteer(anonymous)
     tokens = make_secrets(app)
     file_outcome = _complete_the_carers_workbook(app)
     people = {"anonymous": anonymous}

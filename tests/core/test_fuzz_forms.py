@@ -51,6 +51,7 @@ from tests.core.crawl import (
     key,
     make_secrets,
     method_of,
+    offer_to_volunteer,
     post,
     url_for_every_route,
 )
@@ -354,18 +355,7 @@ def walked(app):
         "initial visitor": demo_client(app, "initial-visitor"),
         "signing in": app.test_client(),
     }
-    volunteered = post(
-        clients["anonymous"],
-        f"/{SLUG}/independent-visitors/volunteer",
-        {
-            "name": "Val Volunteer",
-            "email": "val@example.org",
-            "phone": "07700 900789",
-            "postcode": "LE1 1AA",
-            "why": "I had an independent visitor myself.",
-        },
-    )
-    assert volunteered.status_code == 302, "the volunteer's offer was refused"
+    offer_to_volunteer(clients["anonymous"])
     # Half-way through signing in: the password given, the one-time code asked for.
     typed = post(
         clients["signing in"],

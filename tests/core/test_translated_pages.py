@@ -49,6 +49,7 @@ from tests.core.crawl import (
     key,
     make_secrets,
     match,
+    offer_to_volunteer,
     post,
     url_for_every_route,
 )
@@ -648,18 +649,7 @@ def choose_language(client, code: str) -> None:
 def walkers(app) -> list[Walker]:
     """The demo, walked in English by everyone."""
     assert load_demo_data(only_if_empty=False)
-    volunteered = post(
-        app.test_client(),
-        f"/{SLUG}/independent-visitors/volunteer",
-        {
-            "name": "Val Volunteer",
-            "email": "val@example.org",
-            "phone": "07700 900789",
-            "postcode": "LE1 1AA",
-            "why": "I had an independent visitor myself.",
-        },
-    )
-    assert volunteered.status_code == 302, "the volunteer's offer was refused"
+    offer_to_volunteer(app.test_client())
     secrets = make_secrets(app)
     found = _walkers(app)
     walk_in_english(app, found, secrets)

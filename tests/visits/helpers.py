@@ -3,10 +3,19 @@
 import itertools
 from datetime import datetime, timedelta
 
+from portal.accounts.models import Role
+from portal.core.db import utcnow
 from portal.core.extensions import db
 from portal.recruitment.models import Enquiry, HeardFrom
 from portal.recruitment.services import hash_secret
-from portal.visits.models import BookingStatus, VisitBooking, VisitMode, VisitSlot
+from portal.visits.models import (
+    BookingStatus,
+    Recommendation,
+    VisitBooking,
+    VisitMode,
+    VisitRecord,
+    VisitSlot,
+)
 
 _references = itertools.count(1)
 
@@ -69,3 +78,27 @@ def make_booking(service, slot, *, user=None, enquiry=None, booked_at=None) -> V
     db.session.add(booking)
     db.session.commit()
     return booking
+
+
+def visited_applicant(service, make_user):
+    """An applicant whose initial visit four days ago is written up, recommending
+    assessment: their tracker has steps done."""
+    visitor = make_user(service, Role.INITIAL_VISITOR, name="Ira Visitor")
+    applicant = make_user(service, Role.PROSPECTIVE_CARER, name="Alex Applicant")
+    booking = make_booking(
+        service, make_slot(service, visitor, utcnow() - timedelta(days=4)), user=applicant
+    )
+    db.session.add(
+        VisitRecord(
+            service_id=service.id,
+            booking_id=booking.id,
+            written_by_id=visitor.id,
+            motivation="Wants to help teenagers.",
+            understanding="Good.",
+            skills="Youth worker.",
+            recommendation=Recommendation.PROGRESS_TO_ASSESSMENT,
+            written_at=utcnow() - timedelta(days=3),
+        )
+    )
+    db.session.commit()
+    return applicant
